@@ -1,8 +1,10 @@
 // The generic object shape every handler works with. Kind-specific code uses kubernetes-types
 // (type-only) for the fields it reads; generic code never special-cases a kind.
-import type {ObjectMeta} from 'kubernetes-types/meta/v1.js'
+import type {ObjectMeta as ReadonlyObjectMeta} from 'kubernetes-types/meta/v1.js'
 
-export type {ObjectMeta}
+/** kubernetes-types marks server-set fields readonly; the server is exactly who sets them. */
+export type Mutable<T> = {-readonly [K in keyof T]: T[K]}
+export type ObjectMeta = Mutable<ReadonlyObjectMeta>
 
 export interface KubeObject {
   apiVersion?: string

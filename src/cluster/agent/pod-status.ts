@@ -1,0 +1,88 @@
+// Pure status planning, as the kubelet's generateAPIPodStatus: from the pod spec and what the runtime
+// reports, compute phase, conditions and container statuses. Transition times are kept from the
+// previous status when a condition did not change, so an unchanged world writes nothing.
+import type {ContainerStatus, Pod, PodCondition, PodStatus} from 'kubernetes-types/core/v1.js'
+import {rfc3339} from '../clock.js'
+import type {RuntimeContainer} from '../runtime/runtime.js'
+
+export interface PodStatusInput {
+  pod: Pod
+  containers: RuntimeContainer[]
+  hostIP: string
+  runtimeName: string
+  now: Date
+}
+
+export function planPodStatus({pod, containers, hostIP, runtimeName, now}: PodStatusInput): PodStatus {
+  const old = pod.status ?? {}
+  const specContainers = pod.spec?.containers ?? []
+  const statuses = specContainers.map((c) => containerStatus(c.name, c.image ?? '', latest(containers, c.name), runtimeName, old.containerStatuses))
+  const running = statuses.filter((s) => s.state?.running).length
+  const terminated = statuses.filter((s) => s.state?.terminated)
+  const allReady = statuses.length > 0 && statuses.every((s) => s.ready)
+  let phase: PodStatus['phase'] = 'Pending'
+  if (running > 0 && running + terminated.length === statuses.length) phase = 'Running'
+  if (statuses.length > 0 && terminated.length === statuses.length && pod.spec?.restartPolicy !== 'Always')
+    phase = terminated.every((s) => s.state!.terminated!.exitCode === 0) ? 'Succeeded' : 'Failed'
+  const podIP = containers.find((c) => c.podIP)?.podIP
+  const started = containers.some((c) => c.state.state !== 'created')
+
+  const conditions: PodCondition[] = [
+    condition('PodReadyToStartContainers', podIP ? 'True' : 'False', old.conditions, now),
+    condition('Initialized', 'True', old.conditions, now),
+    condition('Ready', allReady ? 'True' : 'False', old.conditions, now, allReady ? undefined : 'ContainersNotReady', notReadyMessage(statuses)),
+    condition('ContainersReady', allReady ? 'True' : 'False', old.conditions, now, allReady ? undefined : 'ContainersNotReady', notReadyMessage(statuses)),
+    condition('PodScheduled', 'True', old.conditions, now),
+  ]
+  const status: PodStatus = {
+    ...old,
+    phase,
+    conditions,
+    hostIP,
+    hostIPs: [{ip: hostIP}],
+    startTime: old.startTime ?? rfc3339(now),
+    containerStatuses: statuses,
+  }
+  if (podIP && started) {
+    status.podIP = podIP
+    status.podIPs = [{ip: podIP}]
+  }
+  return status
+}
+
+function latest(containers: RuntimeContainer[], name: string): RuntimeContainer | undefined {
+  return containers.filter((c) => c.spec.containerName === name).sort((a, b) => b.spec.restartCount - a.spec.restartCount)[0]
+}
+
+function containerStatus(name: string, image: string, c: RuntimeContainer | undefined, runtimeName: string, previous: ContainerStatus[] | undefined): ContainerStatus {
+  const base = {name, image, imageID: '', restartCount: c?.spec.restartCount ?? 0, ready: false, started: false}
+  const last = previous?.find((p) => p.name === name)?.lastState ?? {}
+  if (!c || c.state.state === 'created') return {...base, lastState: last, state: {waiting: {reason: 'ContainerCreating'}}}
+  const withId = {...base, containerID: `${runtimeName}://${c.id}`, imageID: `${runtimeName}://${image}`, lastState: last}
+  if (c.state.state === 'running') return {...withId, ready: true, started: true, state: {running: {startedAt: rfc3339(c.state.startedAt)}}}
+  return {
+    ...withId,
+    state: {
+      terminated: {
+        exitCode: c.state.exitCode,
+        reason: c.state.reason,
+        startedAt: c.state.startedAt ? rfc3339(c.state.startedAt) : undefined,
+        finishedAt: rfc3339(c.state.finishedAt),
+        containerID: `${runtimeName}://${c.id}`,
+      },
+    },
+  }
+}
+
+function notReadyMessage(statuses: ContainerStatus[]): string | undefined {
+  const names = statuses.filter((s) => !s.ready).map((s) => s.name)
+  return names.length ? `containers with unready status: [${names.join(' ')}]` : undefined
+}
+
+function condition(type: string, status: 'True' | 'False', old: PodCondition[] | undefined, now: Date, reason?: string, message?: string): PodCondition {
+  const previous = old?.find((c) => c.type === type)
+  const c: PodCondition = {type, status, lastProbeTime: null as unknown as string, lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : rfc3339(now)}
+  if (reason) c.reason = reason
+  if (message) c.message = message
+  return c
+}

@@ -1,0 +1,108 @@
+// The kubelet's pod worker as a level-based reconciler: make the runtime hold exactly the containers
+// of the pods bound to this node, report what it holds as pod status, and finish graceful deletions.
+import type {Pod} from 'kubernetes-types/core/v1.js'
+import {RESOURCES} from '../api/resources.js'
+import type {KubeObject} from '../api/types.js'
+import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
+import type {Clock} from '../clock.js'
+import type {ObjectKey, ReconcileResult, Reconciler} from '../controllers/reconciler.js'
+import {logger} from '../log.js'
+import type {ContainerRuntime, RuntimeContainer} from '../runtime/runtime.js'
+import {planPodStatus} from './pod-status.js'
+
+const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+const MANAGER = 'kubelet'
+
+export interface PodSyncOptions {
+  nodeName: string
+  hostIP: string
+  registry: ObjectRegistry
+  runtime: ContainerRuntime
+  clock: Clock
+}
+
+export class PodSyncReconciler implements Reconciler {
+  readonly name = 'pod-sync'
+  private readonly log = logger('agent')
+
+  constructor(private readonly opts: PodSyncOptions) {}
+
+  async reconcile(key: ObjectKey): Promise<ReconcileResult | void> {
+    const {registry, runtime, nodeName} = this.opts
+    const pod = (await registry.tryGet(PODS, key.namespace, key.name)) as (KubeObject & Pod) | undefined
+    const held = (await runtime.list()).filter((c) => c.spec.namespace === key.namespace && c.spec.podName === key.name)
+    // Containers of another pod that had this name, or of a pod no longer here, are orphans.
+    const mine = pod && pod.spec?.nodeName === nodeName ? held.filter((c) => c.spec.podUid === pod.metadata.uid) : []
+    await this.removeAll(held.filter((c) => !mine.includes(c)), 0)
+    if (!pod || pod.spec?.nodeName !== nodeName) return
+
+    if (pod.metadata.deletionTimestamp) return this.finishDeletion(pod, mine)
+
+    const started = await this.startMissing(pod, mine)
+    await this.writeStatus(pod, started)
+  }
+
+  private async startMissing(pod: KubeObject & Pod, held: RuntimeContainer[]): Promise<RuntimeContainer[]> {
+    const {runtime} = this.opts
+    const missing = (pod.spec?.containers ?? []).filter((c) => !held.some((h) => h.spec.containerName === c.name))
+    if (missing.length === 0) return held
+    // Report ContainerCreating first, so clients see the pod progress while containers start.
+    await this.writeStatus(pod, held)
+    const startedNow = await Promise.all(
+      missing.map(async (c) => {
+        await runtime.ensureImage(c.image ?? '', (c.imagePullPolicy as 'Always' | 'IfNotPresent' | 'Never') ?? 'IfNotPresent')
+        return runtime.start({
+          namespace: pod.metadata.namespace!,
+          podName: pod.metadata.name!,
+          podUid: pod.metadata.uid!,
+          containerName: c.name,
+          image: c.image ?? '',
+          command: c.command,
+          args: c.args,
+          restartCount: 0,
+        })
+      }),
+    )
+    this.log.info({pod: `${pod.metadata.namespace}/${pod.metadata.name}`, containers: startedNow.length}, 'containers started')
+    return [...held, ...startedNow]
+  }
+
+  private async writeStatus(pod: KubeObject & Pod, containers: RuntimeContainer[]): Promise<void> {
+    const {registry, runtime, clock, hostIP} = this.opts
+    await registry.update(
+      PODS,
+      pod.metadata.namespace,
+      pod.metadata.name!,
+      (live) => {
+        const current = live as KubeObject & Pod
+        if (current.metadata.uid !== pod.metadata.uid) return current
+        const status = planPodStatus({pod: current, containers, hostIP, runtimeName: runtime.name, now: clock.now()})
+        return {...current, status} as KubeObject
+      },
+      {manager: MANAGER, subresource: 'status'},
+    )
+  }
+
+  private async finishDeletion(pod: KubeObject & Pod, held: RuntimeContainer[]): Promise<ReconcileResult | void> {
+    const {registry, clock} = this.opts
+    const deadline = new Date(pod.metadata.deletionTimestamp!).getTime()
+    const graceLeft = Math.max(0, Math.ceil((deadline - clock.now().getTime()) / 1000))
+    await this.removeAll(held, graceLeft)
+    try {
+      await registry.delete(PODS, pod.metadata.namespace, pod.metadata.name!, {gracePeriodSeconds: 0, preconditions: {uid: pod.metadata.uid}})
+    } catch (error) {
+      if ((error as {code?: number}).code !== 404 && (error as {code?: number}).code !== 409) throw error
+    }
+    this.log.info({pod: `${pod.metadata.namespace}/${pod.metadata.name}`}, 'pod terminated')
+  }
+
+  private async removeAll(containers: RuntimeContainer[], graceSeconds: number): Promise<void> {
+    const {runtime} = this.opts
+    await Promise.all(
+      containers.map(async (c) => {
+        await runtime.stop(c.id, graceSeconds)
+        await runtime.remove(c.id)
+      }),
+    )
+  }
+}

@@ -1,0 +1,71 @@
+// API-level watch over the store: optional initial state (synthetic ADDED), then live events filtered
+// by namespace and selectors. An object that stops matching a selector is reported as DELETED and
+// one that starts matching as ADDED, as the real watch cache does.
+import type {ResourceType} from '../../api/resources.js'
+import {keyPrefix} from '../../api/resources.js'
+import type {KubeObject} from '../../api/types.js'
+import type {Store, StoreEvent} from '../../store/store.js'
+import {decodeStored} from './codec.js'
+import {withTypeMeta} from './object-registry.js'
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED'
+
+export interface ApiWatchEvent {
+  type: WatchEventType
+  object: KubeObject
+}
+
+export interface WatchRequest {
+  namespace?: string
+  /** '' or '0': start with the current state as ADDED events. Otherwise: replay events after this revision. */
+  resourceVersion?: string
+  matches?: (obj: KubeObject) => boolean
+}
+
+export interface ApiWatch {
+  /** The revision the watch started from (after the initial state, if any). */
+  startRevision: number
+  events: AsyncIterable<ApiWatchEvent>
+  close(): void
+}
+
+/** Throws CompactedError (-> 410) synchronously when the requested revision is no longer retained. */
+export async function watchObjects(store: Store, r: ResourceType, req: WatchRequest): Promise<ApiWatch> {
+  const prefix = keyPrefix(r, req.namespace)
+  const matches = req.matches ?? (() => true)
+  const rv = req.resourceVersion
+  let initial: KubeObject[] = []
+  let from: number
+  if (!rv || rv === '0') {
+    const listed = await store.list(prefix)
+    initial = listed.items.map((kv) => withTypeMeta(r, decodeStored(kv))).filter(matches)
+    from = listed.revision
+  } else {
+    from = Number(rv)
+  }
+  const watch = store.watch(prefix, from)
+  async function* events(): AsyncGenerator<ApiWatchEvent> {
+    for (const object of initial) yield {type: 'ADDED', object}
+    for await (const event of watch.events) {
+      const translated = translate(r, event, matches)
+      if (translated) yield translated
+    }
+  }
+  return {startRevision: from, events: events(), close: () => watch.close()}
+}
+
+function translate(r: ResourceType, event: StoreEvent, matches: (obj: KubeObject) => boolean): ApiWatchEvent | undefined {
+  if (event.type === 'DELETE') {
+    const last = withTypeMeta(r, decodeStored(event.kv, event.revision))
+    return matches(last) ? {type: 'DELETED', object: last} : undefined
+  }
+  const current = withTypeMeta(r, decodeStored(event.kv))
+  const nowMatches = matches(current)
+  if (event.created || !event.prevKv) return nowMatches ? {type: 'ADDED', object: current} : undefined
+  const before = withTypeMeta(r, decodeStored(event.prevKv))
+  const beforeMatched = matches(before)
+  if (nowMatches && beforeMatched) return {type: 'MODIFIED', object: current}
+  if (nowMatches) return {type: 'ADDED', object: current}
+  if (beforeMatched) return {type: 'DELETED', object: current}
+  return undefined
+}

@@ -1,0 +1,140 @@
+// Reading `apply -f` inputs into objects, each remembering its file and line. A bad document is a
+// problem naming file:line, why and what to do; it never stops the good documents around it.
+import {readdir, readFile, stat} from 'node:fs/promises'
+import path from 'node:path'
+import {isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode} from 'yaml'
+import type {KubeObject} from '../api/types.js'
+import {isPlainObject} from '../api/types.js'
+
+export interface ManifestDocument {
+  source: string
+  line: number
+  object: KubeObject
+}
+
+export interface ManifestProblem {
+  source: string
+  line?: number
+  message: string
+  fix: string
+}
+
+export interface ManifestSet {
+  documents: ManifestDocument[]
+  problems: ManifestProblem[]
+}
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json'])
+
+/** Reads every input (`-` is stdin, a directory means its *.yaml, *.yml and *.json files, sorted). */
+export async function readManifests(inputs: readonly string[], readStdin: () => Promise<string> = readAllStdin): Promise<ManifestSet> {
+  const result: ManifestSet = {documents: [], problems: []}
+  for (const input of inputs) {
+    const files = input === '-' ? ['-'] : await expandInput(input, result.problems)
+    for (const file of files) {
+      const part = file === '-' ? parseManifestText(await readStdin(), '<stdin>') : await readManifestFile(file)
+      result.documents.push(...part.documents)
+      result.problems.push(...part.problems)
+    }
+  }
+  return result
+}
+
+async function expandInput(input: string, problems: ManifestProblem[]): Promise<string[]> {
+  let info
+  try {
+    info = await stat(input)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    problems.push({source: input, message: code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(error as Error).message}`, fix: 'check the path given to -f'})
+    return []
+  }
+  if (!info.isDirectory()) return [input]
+  const names = (await readdir(input)).filter((n) => MANIFEST_EXTENSIONS.has(path.extname(n).toLowerCase())).sort()
+  if (names.length === 0) problems.push({source: input, message: 'the directory has no .yaml, .yml or .json files', fix: 'point -f at the manifest files or the directory that holds them'})
+  return names.map((n) => path.join(input, n))
+}
+
+async function readManifestFile(file: string): Promise<ManifestSet> {
+  let bytes: Buffer
+  try {
+    bytes = await readFile(file)
+  } catch (error) {
+    return {documents: [], problems: [{source: file, message: `cannot read: ${(error as Error).message}`, fix: 'check the file exists and is readable'}]}
+  }
+  if (bytes.subarray(0, 8000).includes(0)) {
+    return {documents: [], problems: [{source: file, message: 'this is a binary file, not YAML or JSON', fix: 'pass a Kubernetes manifest in YAML or JSON'}]}
+  }
+  return parseManifestText(bytes.toString('utf8'), file, path.extname(file).toLowerCase() === '.json')
+}
+
+/** Parses one file's text: every YAML document (or the JSON value) becomes objects or problems. */
+export function parseManifestText(text: string, source: string, json = false): ManifestSet {
+  const result: ManifestSet = {documents: [], problems: []}
+  const lines = new LineCounter()
+  // Kubernetes reads manifests with YAML 1.1 rules (yes/no are booleans); JSON is read as JSON.
+  const docs = parseAllDocuments(text, json ? {lineCounter: lines} : {version: '1.1', lineCounter: lines})
+  const list = Array.isArray(docs) ? docs : []
+  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lines.linePos(offset).line)
+
+  for (const doc of list) {
+    if (doc.errors.length > 0) {
+      const error = doc.errors[0]!
+      result.problems.push({
+        source,
+        line: error.linePos?.[0].line ?? lineOf(doc.range[0]),
+        message: `${json ? 'JSON' : 'YAML'} syntax error: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+        fix: 'fix the syntax at that line; nothing from this document was applied',
+      })
+      continue
+    }
+    if (doc.contents === null || isEmptyScalar(doc)) continue
+    collectObjects(doc.toJS({maxAliasCount: 100}) as unknown, doc.contents, source, lineOf, result)
+  }
+  if (result.documents.length === 0 && result.problems.length === 0) {
+    result.problems.push({source, message: 'no Kubernetes objects found (the input is empty or only comments)', fix: 'add a manifest with apiVersion, kind and metadata.name'})
+  }
+  return result
+}
+
+function isEmptyScalar(doc: Document.Parsed): boolean {
+  const c = doc.contents as {value?: unknown} | null
+  return c !== null && !isMap(c) && !isSeq(c) && (c.value === null || c.value === undefined)
+}
+
+function collectObjects(value: unknown, node: YamlNode | null, source: string, lineOf: (o: number | undefined) => number | undefined, out: ManifestSet): void {
+  const line = lineOf(node?.range?.[0])
+  if (!isPlainObject(value)) {
+    out.problems.push({source, line, message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${Array.isArray(value) ? 'a list' : typeof value}`, fix: 'give each document apiVersion, kind and metadata; put several objects in separate documents (---) or a kind: List'})
+    return
+  }
+  const {apiVersion, kind} = value
+  if (typeof apiVersion !== 'string' || !apiVersion || typeof kind !== 'string' || !kind) {
+    const missing = [typeof apiVersion === 'string' && apiVersion ? undefined : 'apiVersion', typeof kind === 'string' && kind ? undefined : 'kind'].filter(Boolean).join(' and ')
+    out.problems.push({source, line, message: `the object has no ${missing}`, fix: `add ${missing} (e.g. apiVersion: apps/v1, kind: Deployment)`})
+    return
+  }
+  // `kind: List` (and typed lists such as ConfigMapList) carry their objects in items.
+  if (kind === 'List' || (kind.endsWith('List') && Array.isArray(value.items))) {
+    const items = Array.isArray(value.items) ? value.items : []
+    const itemNodes = isMap(node) ? node.get('items', true) : undefined
+    items.forEach((item: unknown, i: number) => {
+      const itemNode = isSeq(itemNodes) ? (itemNodes.items[i] as YamlNode | undefined) ?? null : node
+      collectObjects(item, itemNode, source, lineOf, out)
+    })
+    return
+  }
+  const metadata = isPlainObject(value.metadata) ? value.metadata : {}
+  if (typeof metadata.name !== 'string' || metadata.name === '') {
+    const hint = typeof metadata.generateName === 'string' ? ' (apply cannot use generateName: it would create a new object every time)' : ''
+    out.problems.push({source, line, message: `${kind} has no metadata.name${hint}`, fix: 'set metadata.name'})
+    return
+  }
+  out.documents.push({source, line: line ?? 1, object: value as KubeObject})
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}

@@ -1,0 +1,96 @@
+// Runs one reconciler: watches the resources it cares about, maps events to keys, and feeds a work
+// queue drained by a few workers. Failed reconciles are retried with exponential back-off; a watch
+// that ends (compaction, overflow) is re-established from a fresh list, so no change is ever missed.
+import type {ResourceType} from '../api/resources.js'
+import type {KubeObject} from '../api/types.js'
+import {watchObjects} from '../apiserver/registry/watch.js'
+import {logger} from '../log.js'
+import type {Store} from '../store/store.js'
+import {WorkQueue} from './work-queue.js'
+import {keyFromString, keyToString, type ObjectKey, type Reconciler} from './reconciler.js'
+
+export interface WatchSource {
+  resource: ResourceType
+  /** Keys to reconcile when this object changes (default: the object's own key). */
+  keysFor?: (obj: KubeObject) => ObjectKey[]
+}
+
+export interface ControllerOptions {
+  store: Store
+  reconciler: Reconciler
+  sources: WatchSource[]
+  workers?: number
+  maxBackoffMs?: number
+}
+
+export class Controller {
+  private readonly queue = new WorkQueue()
+  private readonly abort = new AbortController()
+  private readonly failures = new Map<string, number>()
+  private readonly running: Promise<void>[] = []
+  private readonly log
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.log = logger(`controller:${opts.reconciler.name}`)
+  }
+
+  start(): void {
+    for (const source of this.opts.sources) this.running.push(this.watchForever(source))
+    for (let i = 0; i < (this.opts.workers ?? 4); i++) this.running.push(this.work())
+  }
+
+  enqueue(key: ObjectKey): void {
+    this.queue.add(keyToString(key))
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort(new Error('controller stopping'))
+    this.queue.shutDown()
+    await Promise.allSettled(this.running)
+  }
+
+  private async watchForever(source: WatchSource): Promise<void> {
+    const signal = this.abort.signal
+    while (!signal.aborted) {
+      try {
+        // resourceVersion '' replays the current state as ADDED, so every relist re-queues everything.
+        const watch = await watchObjects(this.opts.store, source.resource, {resourceVersion: ''})
+        const onAbort = () => watch.close()
+        signal.addEventListener('abort', onAbort, {once: true})
+        try {
+          for await (const event of watch.events) {
+            const keys = source.keysFor ? source.keysFor(event.object) : [{namespace: event.object.metadata.namespace, name: event.object.metadata.name!}]
+            for (const key of keys) this.enqueue(key)
+          }
+        } finally {
+          signal.removeEventListener('abort', onAbort)
+        }
+      } catch (error) {
+        if (signal.aborted) return
+        this.log.warn({err: error, resource: source.resource.plural}, 'watch failed; relisting')
+        await new Promise((r) => setTimeout(r, 200).unref())
+      }
+    }
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const text = await this.queue.get()
+      if (text === undefined) return
+      try {
+        const result = await this.opts.reconciler.reconcile(keyFromString(text), this.abort.signal)
+        this.failures.delete(text)
+        if (result?.requeueAfterMs !== undefined) this.queue.addAfter(text, result.requeueAfterMs)
+      } catch (error) {
+        if (this.abort.signal.aborted) return
+        const count = (this.failures.get(text) ?? 0) + 1
+        this.failures.set(text, count)
+        const delay = Math.min(this.opts.maxBackoffMs ?? 30_000, 5 * 2 ** Math.min(count, 16))
+        this.log.debug({err: error, key: text, retryInMs: delay}, 'reconcile failed; retrying')
+        this.queue.addAfter(text, delay)
+      } finally {
+        this.queue.done(text)
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+// Until the scheduler lands, every pod without a node is bound to the one node (the issue allows a
+// minimal binder). It binds through the same path as pods/binding.
+import {RESOURCES} from '../api/resources.js'
+import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
+import {bindPod} from '../apiserver/registry/bind-pod.js'
+import type {Clock} from '../clock.js'
+import type {ObjectKey, Reconciler} from './reconciler.js'
+
+const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+
+export class PodBinder implements Reconciler {
+  readonly name = 'pod-binder'
+
+  constructor(
+    private readonly registry: ObjectRegistry,
+    private readonly nodeName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async reconcile(key: ObjectKey): Promise<void> {
+    const pod = await this.registry.tryGet(PODS, key.namespace, key.name)
+    if (!pod || pod.metadata.deletionTimestamp) return
+    const spec = pod.spec as {nodeName?: string; schedulerName?: string} | undefined
+    if (spec?.nodeName) return
+    try {
+      await bindPod(this.registry, PODS, key.namespace!, key.name, this.nodeName, 'default-scheduler', this.clock.now())
+    } catch (error) {
+      // Someone else bound or deleted it meanwhile: the desired state holds either way.
+      const code = (error as {code?: number}).code
+      if (code !== 409 && code !== 404) throw error
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// A deduplicating work queue (client-go's shape): a key queued several times before a worker takes
+// it is processed once; a key being processed is re-queued after, never run twice at once.
+
+export class WorkQueue {
+  private readonly queue: string[] = []
+  private readonly queued = new Set<string>()
+  private readonly processing = new Set<string>()
+  private readonly dirtyWhileProcessing = new Set<string>()
+  private waiters: Array<() => void> = []
+  private shuttingDown = false
+  private readonly timers = new Set<NodeJS.Timeout>()
+
+  add(key: string): void {
+    if (this.shuttingDown) return
+    if (this.processing.has(key)) {
+      this.dirtyWhileProcessing.add(key)
+      return
+    }
+    if (this.queued.has(key)) return
+    this.queued.add(key)
+    this.queue.push(key)
+    this.waiters.shift()?.()
+  }
+
+  addAfter(key: string, delayMs: number): void {
+    if (this.shuttingDown) return
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      this.add(key)
+    }, delayMs)
+    timer.unref()
+    this.timers.add(timer)
+  }
+
+  /** Next key to process, or undefined once the queue shuts down. Call done(key) after processing. */
+  async get(): Promise<string | undefined> {
+    while (this.queue.length === 0) {
+      if (this.shuttingDown) return undefined
+      await new Promise<void>((resolve) => this.waiters.push(resolve))
+    }
+    const key = this.queue.shift()!
+    this.queued.delete(key)
+    this.processing.add(key)
+    return key
+  }
+
+  done(key: string): void {
+    this.processing.delete(key)
+    if (this.dirtyWhileProcessing.delete(key)) this.add(key)
+  }
+
+  get length(): number {
+    return this.queue.length
+  }
+
+  shutDown(): void {
+    this.shuttingDown = true
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+    for (const w of this.waiters.splice(0)) w()
+  }
+}

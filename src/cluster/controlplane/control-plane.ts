@@ -1,0 +1,119 @@
+// Assembles one cluster in this process: store -> registry -> API server, plus the node agent on
+// the chosen runtime and the in-process controllers. stop() tears down in reverse order.
+import {join} from 'node:path'
+import {RESOURCES} from '../api/resources.js'
+import {ObjectRegistry} from '../apiserver/registry/object-registry.js'
+import {startApiServer, type ApiServer} from '../apiserver/server.js'
+import {strategyFor} from '../apiserver/strategies/index.js'
+import {NodeRegistration} from '../agent/node-registration.js'
+import {PodSyncReconciler} from '../agent/pod-sync.js'
+import {rfc3339, systemClock, type Clock} from '../clock.js'
+import {Controller} from '../controllers/controller.js'
+import {NamespaceLifecycle} from '../controllers/namespace-lifecycle.js'
+import {PodBinder} from '../controllers/pod-binder.js'
+import {logger} from '../log.js'
+import type {ClusterCertificates} from '../pki/certificates.js'
+import {SimulatedRuntime} from '../runtime/simulated/simulated-runtime.js'
+import {startAutoCompaction} from '../store/auto-compaction.js'
+import {openSqliteStore, type SqliteStore} from '../store/sqlite-store.js'
+import {bootstrapObjects} from './bootstrap.js'
+import {clusterStatus} from './cluster-status.js'
+import {ServiceAllocator} from './service-allocator.js'
+
+export interface ControlPlaneOptions {
+  name: string
+  stateDir: string
+  /** 0 picks a free port (tests). */
+  port: number
+  driver: 'sim'
+  certificates: ClusterCertificates
+  clock?: Clock
+  /** Simulated container start delay. */
+  simStartDelayMs?: number
+  bookmarkIntervalMs?: number
+}
+
+export interface ControlPlane {
+  url: string
+  port: number
+  stop(): Promise<void>
+}
+
+const find = (kind: string) => RESOURCES.find((r) => r.kind === kind)!
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const log = logger('control-plane')
+  const clock = opts.clock ?? systemClock
+  const startedAt = clock.now()
+  const store: SqliteStore = await openSqliteStore(join(opts.stateDir, 'store.db'))
+  const compaction = startAutoCompaction(store, {keepRevisions: 50_000, intervalMs: 60_000, clock})
+  const shutdown = new AbortController()
+  let registry: ObjectRegistry
+  const allocator = new ServiceAllocator(() => registry)
+  registry = new ObjectRegistry(store, strategyFor, clock, {
+    clock,
+    allocateClusterIP: (ip) => allocator.allocateClusterIP(ip),
+    allocateNodePort: (port) => allocator.allocateNodePort(port),
+  })
+
+  const nodeName = opts.name
+  const hostIP = '127.0.0.1'
+  const runtime = new SimulatedRuntime({clock, startDelayMs: opts.simStartDelayMs, statePath: join(opts.stateDir, 'sim-runtime.json')})
+  let ready = false
+  const controllers: Controller[] = []
+  let server: ApiServer | undefined
+  let registration: NodeRegistration | undefined
+  try {
+    server = await startApiServer({
+      port: opts.port,
+      tls: {ca: opts.certificates.caCert, cert: opts.certificates.serverCert, key: opts.certificates.serverKey},
+      services: {registry, store, clock, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000, shutdownSignal: shutdown.signal},
+      healthChecks: () => [
+        {name: 'ping', ok: true},
+        {name: 'etcd', ok: true},
+        {name: 'poststarthook/kcluster-bootstrap', ok: ready},
+      ],
+      clusterStatus: () =>
+        clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length}),
+    })
+    await bootstrapObjects(registry, server.port)
+    registration = new NodeRegistration({nodeName, hostIP, runtimeName: runtime.name, registry, clock, stateDir: opts.stateDir})
+    await registration.register()
+    registration.start()
+
+    const podsOnThisNode = {resource: find('Pod')}
+    controllers.push(
+      new Controller({store, reconciler: new PodSyncReconciler({nodeName, hostIP, registry, runtime, clock}), sources: [podsOnThisNode], workers: 8}),
+      new Controller({store, reconciler: new PodBinder(registry, nodeName, clock), sources: [{resource: find('Pod')}], workers: 2}),
+      new Controller({store, reconciler: new NamespaceLifecycle(registry), sources: [{resource: find('Namespace')}], workers: 1}),
+    )
+    for (const c of controllers) c.start()
+    ready = true
+    log.info({name: opts.name, url: server.url}, 'control plane ready')
+  } catch (error) {
+    shutdown.abort()
+    await registration?.stop()
+    await server?.close()
+    await compaction.stop()
+    await store.close()
+    throw error
+  }
+
+  const url = server.url
+  const port = server.port
+  return {
+    url,
+    port,
+    async stop() {
+      log.info({}, 'control plane stopping')
+      ready = false
+      shutdown.abort()
+      for (const c of [...controllers].reverse()) await c.stop()
+      await registration!.stop()
+      await server!.close()
+      await compaction.stop()
+      await store.close()
+      log.info({}, 'control plane stopped')
+    },
+  }
+}

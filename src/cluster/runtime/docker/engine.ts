@@ -1,0 +1,16 @@
+// Whether a Docker engine answers on this machine. The only place besides the Docker runtime that
+// talks to Docker; kept tiny so `kcluster start --driver auto` can decide in well under a second.
+import Docker from 'dockerode'
+
+export async function dockerEngineAnswers(timeoutMs = 1500): Promise<{ok: true} | {ok: false; reason: string}> {
+  const docker = new Docker()
+  try {
+    await Promise.race([
+      docker.ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+    ])
+    return {ok: true}
+  } catch (error) {
+    return {ok: false, reason: error instanceof Error ? error.message : String(error)}
+  }
+}

@@ -1,0 +1,23 @@
+// The table of container runtimes (`--driver`). Registered explicitly here, never by import side effects.
+import {dockerEngineAnswers} from './docker/engine.js'
+
+export type DriverName = 'docker' | 'sim'
+
+export interface DriverEntry {
+  name: DriverName
+  description: string
+  /** False until the runtime is built; `--driver auto` skips it and `--driver X` explains. */
+  implemented: boolean
+  detect(): Promise<{ok: true} | {ok: false; reason: string}>
+}
+
+export const DRIVERS: readonly DriverEntry[] = [
+  {name: 'docker', description: 'pods are real containers on the host Docker engine', implemented: false, detect: () => dockerEngineAnswers()},
+  {name: 'sim', description: 'simulated pods, no containers', implemented: true, detect: async () => ({ok: true})},
+]
+
+export function driverEntry(name: DriverName): DriverEntry {
+  const entry = DRIVERS.find((d) => d.name === name)
+  if (!entry) throw new Error(`unknown driver ${name}`)
+  return entry
+}

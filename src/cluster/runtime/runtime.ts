@@ -1,0 +1,50 @@
+// The node agent drives containers through this small interface; Docker and the simulated runtime
+// implement it. Streams (exec, attach, port-forward) get their own interface rather than growing this one.
+
+export interface ContainerSpec {
+  /** Pod identity, also written as labels so state can be rediscovered from the runtime. */
+  namespace: string
+  podName: string
+  podUid: string
+  containerName: string
+  image: string
+  command?: string[]
+  args?: string[]
+  env?: Record<string, string>
+  restartCount: number
+}
+
+export type ContainerState =
+  | {state: 'created'}
+  | {state: 'running'; startedAt: Date}
+  | {state: 'exited'; startedAt?: Date; finishedAt: Date; exitCode: number; reason: string}
+
+export interface RuntimeContainer {
+  id: string
+  spec: ContainerSpec
+  state: ContainerState
+  /** The pod's IP once its network exists. */
+  podIP?: string
+}
+
+export interface ContainerFilter {
+  podUid?: string
+}
+
+export interface ContainerRuntime {
+  readonly name: string
+  /** Whether this runtime can run here now (engine reachable, permissions ok). */
+  available(): Promise<{ok: true} | {ok: false; reason: string; fix: string}>
+  /** Make the image present locally according to the pull policy. */
+  ensureImage(image: string, pullPolicy: 'Always' | 'IfNotPresent' | 'Never'): Promise<void>
+  /** Create and start one container; resolves once it is running (or failed to start). */
+  start(spec: ContainerSpec): Promise<RuntimeContainer>
+  /** Stop a container, giving it `graceSeconds` before it is killed. */
+  stop(id: string, graceSeconds: number): Promise<void>
+  /** Remove a container (stopped or not). */
+  remove(id: string): Promise<void>
+  /** Every container this runtime holds for the cluster; this is how state is recovered after a restart. */
+  list(filter?: ContainerFilter): Promise<RuntimeContainer[]>
+  /** The container's output so far. */
+  logs(id: string): Promise<string>
+}

@@ -1,0 +1,93 @@
+// Prepared statements over the kv/log/meta schema, and the one mapping from a log row to a StoreEvent
+// (used both for live fan-out and history replay so the two can never disagree).
+import type {SqliteDatabase} from './sqlite-schema.js'
+import type {KeyValue, StoreEvent, WatchEventType} from './store.js'
+
+export interface KvRow {
+  key: string
+  create_rev: number
+  mod_rev: number
+  value: string
+}
+
+/**
+ * One change. PUT: value is the new value, prev_* describe the replaced value (NULL on create).
+ * DELETE: value is NULL, prev_value/prev_mod_rev are the deleted value and its last write revision.
+ */
+export interface LogRow {
+  rev: number
+  key: string
+  type: WatchEventType
+  value: string | null
+  prev_value: string | null
+  create_rev: number
+  prev_mod_rev: number | null
+}
+
+export function kvFromRow(row: KvRow): KeyValue {
+  return {key: row.key, value: row.value, createRevision: row.create_rev, modRevision: row.mod_rev}
+}
+
+/**
+ * DELETE events carry kv = the deleted value with modRevision = the deletion revision (the API layer
+ * reports the deleted object at that resourceVersion) and prevKv = the same value at its last write revision.
+ */
+export function eventFromLogRow(row: LogRow): StoreEvent {
+  const prevKv: KeyValue | undefined =
+    row.prev_mod_rev === null
+      ? undefined
+      : {key: row.key, value: row.prev_value ?? '', createRevision: row.create_rev, modRevision: row.prev_mod_rev}
+  const value = row.type === 'DELETE' ? (row.prev_value ?? '') : (row.value ?? '')
+  const kv: KeyValue = {key: row.key, value, createRevision: row.create_rev, modRevision: row.rev}
+  const event: StoreEvent = {type: row.type, revision: row.rev, key: row.key, kv, created: row.type === 'PUT' && !prevKv}
+  if (prevKv) event.prevKv = prevKv
+  return event
+}
+
+/**
+ * The exclusive upper bound of the key range that starts with `prefix`: the prefix with its last code
+ * point incremented (SQLite's BINARY collation is UTF-8 byte order, which is code point order).
+ * Undefined when there is no bound (empty prefix).
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  const codePoints = Array.from(prefix)
+  while (codePoints.length > 0) {
+    const last = codePoints.pop()!.codePointAt(0)!
+    if (last < 0x10ffff) {
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1
+      return codePoints.join('') + String.fromCodePoint(next)
+    }
+  }
+  return undefined
+}
+
+const LOG_COLUMNS = 'rev, key, type, value, prev_value, create_rev, prev_mod_rev'
+
+export function prepareStatements(db: SqliteDatabase) {
+  return {
+    getKv: db.prepare<[string], KvRow>('SELECT key, create_rev, mod_rev, value FROM kv WHERE key = ?'),
+    listRange: db.prepare<[string, string], KvRow>(
+      'SELECT key, create_rev, mod_rev, value FROM kv WHERE key >= ? AND key < ? ORDER BY key',
+    ),
+    listFrom: db.prepare<[string], KvRow>('SELECT key, create_rev, mod_rev, value FROM kv WHERE key >= ? ORDER BY key'),
+    insertKv: db.prepare<[string, number, number, string]>(
+      'INSERT INTO kv (key, create_rev, mod_rev, value) VALUES (?, ?, ?, ?)',
+    ),
+    updateKv: db.prepare<[number, string, string]>('UPDATE kv SET mod_rev = ?, value = ? WHERE key = ?'),
+    deleteKv: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
+    insertLog: db.prepare<[LogRow]>(
+      `INSERT INTO log (${LOG_COLUMNS}) VALUES (@rev, @key, @type, @value, @prev_value, @create_rev, @prev_mod_rev)`,
+    ),
+    /** History page: (after, upTo, from, end, limit). */
+    historyRange: db.prepare<[number, number, string, string, number], LogRow>(
+      `SELECT ${LOG_COLUMNS} FROM log WHERE rev > ? AND rev <= ? AND key >= ? AND key < ? ORDER BY rev LIMIT ?`,
+    ),
+    historyFrom: db.prepare<[number, number, string, number], LogRow>(
+      `SELECT ${LOG_COLUMNS} FROM log WHERE rev > ? AND rev <= ? AND key >= ? ORDER BY rev LIMIT ?`,
+    ),
+    deleteLogUpTo: db.prepare<[number]>('DELETE FROM log WHERE rev <= ?'),
+    setMeta: db.prepare<[number, string]>('UPDATE meta SET value = ? WHERE name = ?'),
+  }
+}
+
+export type Statements = ReturnType<typeof prepareStatements>

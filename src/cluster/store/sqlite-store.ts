@@ -1,0 +1,215 @@
+// The durable Store: SQLite in WAL mode with one global revision counter. Writes of one event-loop
+// turn commit in one transaction; reads see committed state; watchers replay the log then go live.
+import {mkdir} from 'node:fs/promises'
+import {dirname} from 'node:path'
+import {logger} from '../log.js'
+import {applyBatch, type WriteOp, type WriteOutcome} from './apply-batch.js'
+import {openDatabase, type SqliteDatabase} from './sqlite-schema.js'
+import {eventFromLogRow, kvFromRow, prefixEnd, prepareStatements, type Statements} from './sqlite-statements.js'
+import {
+  CompactedError,
+  StoreError,
+  StoreUnavailableError,
+  type KeyValue,
+  type ListResult,
+  type Store,
+  type StoreEvent,
+  type Watch,
+} from './store.js'
+import {WatchStream} from './watch-stream.js'
+import {WriteBatcher} from './write-batcher.js'
+
+const log = logger('store')
+
+export interface SqliteStoreOptions {
+  /** Live events a watcher may have pending before it fails with WATCH_OVERFLOW. Default 10,000. */
+  watchBufferLimit?: number
+  /** Log rows read per history page during watch replay. Default 500. */
+  replayPageSize?: number
+  /** Most writes committed in one transaction; the rest wait for the next turn. Default 1,000. */
+  maxBatchSize?: number
+}
+
+export interface SqliteStoreStats {
+  /** Write transactions committed since open (one per non-empty tick). */
+  transactions: number
+  watchers: number
+}
+
+/** Opens or creates the store at `path` (':memory:' for a throwaway one); STORE_CORRUPT on damage. */
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  if (path !== ':memory:') await mkdir(dirname(path), {recursive: true})
+  const {db, counters} = openDatabase(path)
+  log.info({path, revision: counters.revision, compactRevision: counters.compactRevision}, 'store opened')
+  return new SqliteStore(path, db, counters, options)
+}
+
+export class SqliteStore implements Store {
+  private readonly statements: Statements
+  private readonly batcher: WriteBatcher<WriteOp, StoreEvent>
+  private readonly transaction: (ops: WriteOp[], start: number) => {revision: number; outcomes: WriteOutcome[]}
+  private readonly watchers = new Set<WatchStream>()
+  private readonly watchBufferLimit: number
+  private readonly replayPageSize: number
+  private currentRevision: number
+  private compacted: number
+  private transactions = 0
+  private closed = false
+
+  /** Use openSqliteStore(); this takes an already validated database. */
+  constructor(
+    readonly path: string,
+    private readonly db: SqliteDatabase,
+    counters: {revision: number; compactRevision: number},
+    options: SqliteStoreOptions = {},
+  ) {
+    this.statements = prepareStatements(db)
+    this.currentRevision = counters.revision
+    this.compacted = counters.compactRevision
+    this.watchBufferLimit = options.watchBufferLimit ?? 10_000
+    this.replayPageSize = options.replayPageSize ?? 500
+    this.transaction = db.transaction((ops: WriteOp[], start: number) => applyBatch(this.statements, ops, start))
+    this.batcher = new WriteBatcher<WriteOp, StoreEvent>((ops) => this.commit(ops), options.maxBatchSize ?? 1000)
+  }
+
+  async get(key: string): Promise<KeyValue | undefined> {
+    this.assertOpen()
+    const row = this.statements.getKv.get(key)
+    return row ? kvFromRow(row) : undefined
+  }
+
+  // Reads are synchronous and commits happen whole between event-loop turns, so the rows and the
+  // revision read here belong to the same committed state.
+  async list(prefix: string): Promise<ListResult> {
+    this.assertOpen()
+    const end = prefixEnd(prefix)
+    const rows = end === undefined ? this.statements.listFrom.all(prefix) : this.statements.listRange.all(prefix, end)
+    return {revision: this.currentRevision, items: rows.map(kvFromRow)}
+  }
+
+  async create(key: string, value: string): Promise<KeyValue> {
+    const event = await this.submit({kind: 'create', key, value})
+    return event.kv
+  }
+
+  async update(key: string, value: string, expectedRevision: number): Promise<KeyValue> {
+    const event = await this.submit({kind: 'update', key, value, expectedRevision})
+    return event.kv
+  }
+
+  /** `deleted` is the value as last written (its modRevision is that write); `revision` is the deletion's. */
+  async delete(key: string, expectedRevision?: number): Promise<{deleted: KeyValue; revision: number}> {
+    const event = await this.submit({kind: 'delete', key, expectedRevision})
+    return {deleted: event.prevKv!, revision: event.revision}
+  }
+
+  /**
+   * Throws CompactedError synchronously when fromRevision < compactRevision(). The iterator may still
+   * fail with CompactedError if a compaction overtakes its replay, or StoreError WATCH_OVERFLOW if
+   * the consumer falls more than watchBufferLimit live events behind.
+   */
+  watch(prefix: string, fromRevision: number): Watch {
+    this.assertOpen()
+    if (fromRevision < this.compacted) throw new CompactedError(fromRevision, this.compacted)
+    // Registering and fixing the replay bound happen in one synchronous step, so no commit can fall
+    // between history (<= registeredAt) and live events (> registeredAt).
+    const stream = new WatchStream({
+      prefix,
+      fromRevision,
+      registeredAt: this.currentRevision,
+      history: {read: (after, upTo, limit) => this.readHistory(prefix, after, upTo, limit), compactRevision: () => this.compacted},
+      bufferLimit: this.watchBufferLimit,
+      pageSize: this.replayPageSize,
+      onEnd: (ended) => this.watchers.delete(ended),
+    })
+    this.watchers.add(stream)
+    return {events: stream, close: () => stream.close()}
+  }
+
+  revision(): number {
+    return this.currentRevision
+  }
+
+  compactRevision(): number {
+    return this.compacted
+  }
+
+  /** Drops log rows at or below `upTo` (capped at the current revision); a no-op when already compacted. */
+  async compact(upTo: number): Promise<void> {
+    this.assertOpen()
+    const target = Math.min(upTo, this.currentRevision)
+    if (target <= this.compacted) return
+    try {
+      this.db.transaction(() => {
+        this.statements.deleteLogUpTo.run(target)
+        this.statements.setMeta.run(target, 'compact_revision')
+      })()
+    } catch (cause) {
+      throw new StoreUnavailableError(`compact ${this.path} to ${target}: ${(cause as Error).message}`, {cause})
+    }
+    this.compacted = target
+    log.debug({revision: this.currentRevision, compactRevision: target}, 'compacted')
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.batcher.flush()
+    this.closed = true
+    for (const watcher of [...this.watchers]) watcher.close()
+    this.db.close()
+    log.info({path: this.path, revision: this.currentRevision}, 'store closed')
+  }
+
+  stats(): SqliteStoreStats {
+    return {transactions: this.transactions, watchers: this.watchers.size}
+  }
+
+  /**
+   * Caps the file at `pages` pages (SQLite's max_page_count; it never goes below the current size) and
+   * returns the cap in effect. Writes that would grow past it fail as on a full disk.
+   */
+  setMaxPageCount(pages: number): number {
+    this.assertOpen()
+    return this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(pages))}`, {simple: true}) as number
+  }
+
+  private submit(op: WriteOp): Promise<StoreEvent> {
+    if (this.closed) return Promise.reject(closedError(this.path))
+    return this.batcher.submit(op)
+  }
+
+  private commit(ops: WriteOp[]): WriteOutcome[] {
+    let result: {revision: number; outcomes: WriteOutcome[]}
+    try {
+      result = this.transaction(ops, this.currentRevision)
+    } catch (cause) {
+      // The transaction rolled back and currentRevision was never advanced: nothing of it happened.
+      log.warn({path: this.path, ops: ops.length, err: cause}, 'write batch failed')
+      throw new StoreUnavailableError(`write ${ops.length} change(s) to ${this.path}: ${(cause as Error).message}`, {cause})
+    }
+    this.currentRevision = result.revision
+    this.transactions += 1
+    for (const outcome of result.outcomes) {
+      if (outcome instanceof Error) continue
+      for (const watcher of this.watchers) watcher.push(outcome)
+    }
+    return result.outcomes
+  }
+
+  private readHistory(prefix: string, after: number, upTo: number, limit: number): StoreEvent[] {
+    const end = prefixEnd(prefix)
+    const rows =
+      end === undefined
+        ? this.statements.historyFrom.all(after, upTo, prefix, limit)
+        : this.statements.historyRange.all(after, upTo, prefix, end, limit)
+    return rows.map(eventFromLogRow)
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw closedError(this.path)
+  }
+}
+
+function closedError(path: string): StoreError {
+  return new StoreError(`store ${path} is closed`, 'STORE_CLOSED')
+}

@@ -1,0 +1,63 @@
+import {Flags} from '@oclif/core'
+import type {StartResult} from '../cluster/index.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {EXIT_CODES_HELP} from '../cli/exit-codes.js'
+import {formatStartSummary} from '../cli/format-start.js'
+
+export default class Start extends BaseCommand {
+  static override summary = 'Create or resume a local cluster and point kubectl at it.'
+  static override description = `The control plane runs as a detached process; its state, pid, port, certificates and log live in ~/.kcluster/<name>/ (KCLUSTER_HOME overrides the root). The API port is chosen once and kept, so the kubeconfig stays valid across stop/start.
+
+A context named after the cluster is merged into $KUBECONFIG (its first file) or ~/.kube/config and made current; other contexts are left alone. Starting a running cluster says so and succeeds.
+
+--driver auto uses Docker when an engine answers and the Docker driver is available, and otherwise the simulated runtime (sim), saying why in one line. In this version only sim runs pods.
+
+${EXIT_CODES_HELP}`
+
+  static override examples = [
+    '<%= config.bin %> start',
+    '<%= config.bin %> start --name dev --port 6443',
+    '<%= config.bin %> start --wait 2m',
+    '<%= config.bin %> start --foreground   # logs here, Ctrl-C stops it',
+  ]
+
+  static override enableJsonFlag = true
+
+  static override flags = {
+    driver: Flags.string({description: 'Where pods run.', options: ['auto', 'docker', 'sim'], default: 'auto'}),
+    port: Flags.integer({description: 'API server port on 127.0.0.1 (first start only; default: a free port).', min: 1, max: 65_535}),
+    foreground: Flags.boolean({description: 'Run the control plane in this process, logging to stdout, until Ctrl-C.', default: false, exclusive: ['json']}),
+    wait: Flags.string({description: 'Also wait until the node is Ready, for at most this long (e.g. 60s, 2m).'}),
+  }
+
+  async run(): Promise<StartResult> {
+    const {flags} = await this.parse(Start)
+    // Set before the control plane is imported: its logger reads the level once.
+    if (flags.foreground) process.env.KCLUSTER_LOG_LEVEL ??= 'info'
+    const {parseDuration, planStart, startResult} = await import('../cluster/index.js')
+    const {renderSteps} = await import('../cli/render-steps.js')
+
+    const {steps, context} = planStart({
+      name: flags.name,
+      driver: flags.driver as 'auto' | 'docker' | 'sim',
+      port: flags.port,
+      foreground: flags.foreground,
+      waitMs: flags.wait === undefined ? undefined : parseDuration(flags.wait),
+    })
+    await renderSteps(steps, context, {quiet: this.jsonEnabled(), plain: flags.foreground})
+    const result = startResult(context)
+    this.log(formatStartSummary(result, {foreground: flags.foreground}))
+
+    if (context.foreground) {
+      const {untilSignal} = await import('../cli/until-signal.js')
+      const signal = await untilSignal()
+      // A second Ctrl-C while stopping means "now".
+      process.once('SIGINT', () => process.exit(130))
+      this.log(`${signal}: stopping the control plane`)
+      await context.foreground.stop()
+      this.log(`Stopped cluster "${result.name}"; all state is kept.`)
+      this.exit(0)
+    }
+    return result
+  }
+}

@@ -1,0 +1,108 @@
+import {chmodSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {expect, it} from 'vitest'
+import {eventually, type E2ECluster} from '../harness.js'
+
+export function createAndEditCases(cluster: () => E2ECluster): void {
+  it('kubectl create namespace|configmap|secret|deployment|service (protobuf bodies) work', async () => {
+    const k = cluster()
+    expect(await k.kubectlOk(['create', 'namespace', 'pb'])).toContain('namespace/pb created')
+    expect(await k.kubectlOk(['create', 'configmap', 'c1', '-n', 'pb', '--from-literal', 'a=1', '--from-literal', 'b=two'])).toContain('configmap/c1 created')
+    expect(await k.kubectlOk(['create', 'secret', 'generic', 's1', '-n', 'pb', '--from-literal', 'token=abc'])).toContain('secret/s1 created')
+    expect(await k.kubectlOk(['create', 'deployment', 'd1', '-n', 'pb', '--image', 'kcluster-test/busybox:1', '--replicas', '2'])).toContain('deployment.apps/d1 created')
+    expect(await k.kubectlOk(['create', 'service', 'clusterip', 'svc1', '-n', 'pb', '--tcp', '80:8080'])).toContain('service/svc1 created')
+    expect(await k.kubectlOk(['create', 'serviceaccount', 'robot', '-n', 'pb'])).toContain('serviceaccount/robot created')
+
+    expect(await k.kubectlOk(['get', 'configmap', 'c1', '-n', 'pb', '-o', 'jsonpath={.data.b}'])).toBe('two')
+    expect(Buffer.from(await k.kubectlOk(['get', 'secret', 's1', '-n', 'pb', '-o', 'jsonpath={.data.token}']), 'base64').toString()).toBe('abc')
+    const deploy = JSON.parse(await k.kubectlOk(['get', 'deployment', 'd1', '-n', 'pb', '-o', 'json']))
+    expect(deploy.spec.replicas).toBe(2)
+    expect(deploy.spec.template.spec.containers[0].image).toBe('kcluster-test/busybox:1')
+    expect(deploy.spec.strategy.type).toBe('RollingUpdate')
+    const svc = await k.kubectlOk(['get', 'service', 'svc1', '-n', 'pb'])
+    expect(svc).toMatch(/svc1\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP/)
+  })
+
+  it('kubectl label, annotate and patch (strategic, merge, json) change the object', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'namespace', 'edits'])
+    await k.kubectlOk(['create', 'deployment', 'web', '-n', 'edits', '--image', 'img:1'])
+    expect(await k.kubectlOk(['label', 'deployment', 'web', '-n', 'edits', 'tier=front'])).toContain('deployment.apps/web labeled')
+    expect(await k.kubectlOk(['annotate', 'deployment', 'web', '-n', 'edits', 'owner=team-a'])).toContain('deployment.apps/web annotated')
+    await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"img","image":"img:2"}]}}}}'])
+    await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'merge', '-p', '{"spec":{"replicas":4}}'])
+    await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'json', '-p', '[{"op":"add","path":"/metadata/labels/stage","value":"beta"}]'])
+    const noop = await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'merge', '-p', '{"spec":{"replicas":4}}'])
+    expect(noop).toContain('patched (no change)')
+    const d = JSON.parse(await k.kubectlOk(['get', 'deployment', 'web', '-n', 'edits', '-o', 'json']))
+    expect(d.metadata.labels).toMatchObject({app: 'web', tier: 'front', stage: 'beta'})
+    expect(d.metadata.annotations.owner).toBe('team-a')
+    expect(d.spec.replicas).toBe(4)
+    expect(d.spec.template.spec.containers).toHaveLength(1)
+    expect(d.spec.template.spec.containers[0].image).toBe('img:2')
+    const bad = await k.kubectl(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/nope","value":1}]'])
+    expect(bad.exitCode).not.toBe(0)
+  })
+
+  it('kubectl edit applies the change made by EDITOR', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'configmap', 'editme', '--from-literal', 'color=red'])
+    const dir = mkdtempSync(join(tmpdir(), 'kcluster-editor-'))
+    const editor = join(dir, 'editor.sh')
+    writeFileSync(editor, '#!/bin/sh\nsed -i "s/color: red/color: blue/" "$1"\n')
+    chmodSync(editor, 0o755)
+    const out = await k.kubectlOk(['edit', 'configmap', 'editme'], {env: {EDITOR: editor, KUBE_EDITOR: editor}})
+    expect(out).toContain('configmap/editme edited')
+    expect(await k.kubectlOk(['get', 'configmap', 'editme', '-o', 'jsonpath={.data.color}'])).toBe('blue')
+  })
+
+  it('kubectl delete --wait, -l, and a finalizer that holds deletion until removed', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'namespace', 'dels'])
+    for (const n of ['a', 'b', 'c']) await k.kubectlOk(['create', 'configmap', `cm-${n}`, '-n', 'dels', '--from-literal', 'x=1'])
+    await k.kubectlOk(['label', 'configmap', 'cm-a', 'cm-b', '-n', 'dels', 'group=ab'])
+    const byLabel = await k.kubectlOk(['delete', 'configmap', '-n', 'dels', '-l', 'group=ab'])
+    expect(byLabel).toContain('configmap "cm-a" deleted')
+    expect(byLabel).toContain('configmap "cm-b" deleted')
+    expect(await k.kubectlOk(['get', 'configmap', '-n', 'dels', '-o', 'name'])).toBe('configmap/cm-c')
+
+    await k.kubectlOk(['patch', 'configmap', 'cm-c', '-n', 'dels', '--type', 'merge', '-p', '{"metadata":{"finalizers":["example.com/hold"]}}'])
+    const held = await k.kubectl(['delete', 'configmap', 'cm-c', '-n', 'dels', '--wait=false'])
+    expect(held.exitCode).toBe(0)
+    const marked = JSON.parse(await k.kubectlOk(['get', 'configmap', 'cm-c', '-n', 'dels', '-o', 'json']))
+    expect(marked.metadata.deletionTimestamp).toBeTruthy()
+    const waiting = k.kubectl(['delete', 'configmap', 'cm-c', '-n', 'dels', '--wait=true', '--timeout=30s'])
+    await new Promise((r) => setTimeout(r, 1000))
+    await k.kubectlOk(['patch', 'configmap', 'cm-c', '-n', 'dels', '--type', 'json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]'])
+    const done = await waiting
+    expect(done.exitCode, done.stderr).toBe(0)
+    const gone = await k.kubectl(['get', 'configmap', 'cm-c', '-n', 'dels'])
+    expect(gone.stderr).toContain('configmaps "cm-c" not found')
+  })
+
+  it('deleting a namespace removes its content and then the namespace', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'namespace', 'doomed'])
+    await k.kubectlOk(['create', 'configmap', 'x', '-n', 'doomed', '--from-literal', 'a=b'])
+    await k.kubectlOk(['run', 'p', '-n', 'doomed', '--image', 'kcluster-test/busybox:1'])
+    const out = await k.kubectlOk(['delete', 'namespace', 'doomed', '--timeout=60s'], {timeout: 90_000})
+    expect(out).toContain('namespace "doomed" deleted')
+    const gone = await k.kubectl(['get', 'namespace', 'doomed'])
+    expect(gone.stderr).toContain('namespaces "doomed" not found')
+  })
+
+  it('a pod created with kubectl run reaches Running and Ready, and deletion waits for termination', async () => {
+    const k = cluster()
+    await k.kubectlOk(['run', 'runner', '--image', 'kcluster-test/busybox:1', '--', 'sleep', '3600'])
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/runner', '--timeout=30s'])
+    const pod = JSON.parse(await k.kubectlOk(['get', 'pod', 'runner', '-o', 'json']))
+    expect(pod.status.phase).toBe('Running')
+    expect(pod.status.podIP).toMatch(/^10\.244\./)
+    expect(pod.spec.nodeName).toBe(k.name)
+    expect(pod.status.containerStatuses[0]).toMatchObject({name: 'runner', ready: true, started: true, restartCount: 0})
+    const deleted = await k.kubectlOk(['delete', 'pod', 'runner'])
+    expect(deleted).toContain('pod "runner" deleted')
+    await eventually(async () => (await k.kubectl(['get', 'pod', 'runner'])).exitCode !== 0, 'pod gone')
+  })
+}

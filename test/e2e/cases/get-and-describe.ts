@@ -1,0 +1,90 @@
+import {execa} from 'execa'
+import {join} from 'node:path'
+import {expect, it} from 'vitest'
+import {eventually, type E2ECluster} from '../harness.js'
+
+export function getAndDescribeCases(cluster: () => E2ECluster): void {
+  it('kubectl get shows the real columns in every output form', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'namespace', 'views'])
+    await k.kubectlOk(['run', 'alpha', '-n', 'views', '--image', 'kcluster-test/busybox:1', '--labels', 'app=alpha,tier=back'])
+    await k.kubectlOk(['run', 'beta', '-n', 'views', '--image', 'kcluster-test/busybox:1', '--labels', 'app=beta'])
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/alpha', 'pod/beta', '-n', 'views', '--timeout=30s'])
+
+    const plain = await k.kubectlOk(['get', 'pods', '-n', 'views'])
+    expect(plain.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/)
+    expect(plain).toMatch(/^alpha\s+1\/1\s+Running\s+0\s+\d+s$/m)
+
+    const wide = await k.kubectlOk(['get', 'pods', '-A', '-o', 'wide'])
+    expect(wide.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/)
+    expect(wide).toMatch(new RegExp(`^views\\s+alpha\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+10\\.244\\.\\d+\\.\\d+\\s+${k.name}\\s+<none>\\s+<none>$`, 'm'))
+
+    expect(await k.kubectlOk(['get', 'pods', '-n', 'views', '-o', 'name'])).toBe('pod/alpha\npod/beta')
+    expect(await k.kubectlOk(['get', 'pod', 'alpha', '-n', 'views', '-o', 'jsonpath={.metadata.labels.tier}'])).toBe('back')
+    expect(JSON.parse(await k.kubectlOk(['get', 'pod', 'alpha', '-n', 'views', '-o', 'json'])).kind).toBe('Pod')
+    expect(await k.kubectlOk(['get', 'pod', 'alpha', '-n', 'views', '-o', 'yaml'])).toMatch(/^kind: Pod$/m)
+
+    const labels = await k.kubectlOk(['get', 'pods', '-n', 'views', '--show-labels'])
+    expect(labels).toMatch(/^alpha\s+.*app=alpha,tier=back$/m)
+    expect(await k.kubectlOk(['get', 'pods', '-n', 'views', '-l', 'tier=back', '-o', 'name'])).toBe('pod/alpha')
+    expect(await k.kubectlOk(['get', 'pods', '-n', 'views', '-l', 'app in (beta)', '-o', 'name'])).toBe('pod/beta')
+    expect(await k.kubectlOk(['get', 'pods', '-n', 'views', '--field-selector', 'metadata.name=beta', '-o', 'name'])).toBe('pod/beta')
+    expect(await k.kubectlOk(['get', 'pods', '-n', 'views', '--field-selector', 'status.phase=Running,metadata.name!=beta', '-o', 'name'])).toBe('pod/alpha')
+    const sorted = await k.kubectlOk(['get', 'pods', '-n', 'views', '--sort-by', '{.metadata.labels.app}', '-o', 'name'])
+    expect(sorted).toBe('pod/alpha\npod/beta')
+    const reverse = await k.kubectlOk(['get', 'pods', '-n', 'views', '--sort-by', '.metadata.name', '--no-headers'])
+    expect(reverse.split('\n')[0]).toMatch(/^alpha/)
+    const badSelector = await k.kubectl(['get', 'pods', '--field-selector', 'spec.bogus=1'])
+    expect(badSelector.stderr).toContain('field label not supported: spec.bogus')
+  })
+
+  it('kubectl get shows deployments, services, nodes and namespaces with their columns', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'deployment', 'cols', '--image', 'img:1', '--replicas', '3'])
+    expect(await k.kubectlOk(['get', 'deployments'])).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m)
+    expect(await k.kubectlOk(['get', 'deployment', 'cols', '-o', 'wide'])).toMatch(/^cols\s+0\/3\s+0\s+0\s+\S+\s+img\s+img:1\s+app=cols$/m)
+    expect(await k.kubectlOk(['get', 'svc', 'kubernetes'])).toMatch(/^kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s+\S+$/m)
+    expect(await k.kubectlOk(['get', 'nodes', '-o', 'wide'])).toMatch(/INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME/)
+    expect(await k.kubectlOk(['get', 'ns', 'default'])).toMatch(/^default\s+Active\s+\S+$/m)
+  })
+
+  it('kubectl describe shows pod, node and deployment details', async () => {
+    const k = cluster()
+    await k.kubectlOk(['run', 'described', '--image', 'kcluster-test/busybox:1', '--labels', 'app=described'])
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/described', '--timeout=30s'])
+    const pod = await k.kubectlOk(['describe', 'pod', 'described'])
+    expect(pod).toMatch(/^Name:\s+described$/m)
+    expect(pod).toMatch(new RegExp(`^Node:\\s+${k.name}/127\\.0\\.0\\.1$`, 'm'))
+    expect(pod).toMatch(/^Status:\s+Running$/m)
+    expect(pod).toMatch(/^IP:\s+10\.244\./m)
+    expect(pod).toMatch(/Ready\s+True/)
+    const node = await k.kubectlOk(['describe', 'node', k.name])
+    expect(node).toMatch(/^Roles:\s+control-plane$/m)
+    expect(node).toMatch(/Ready\s+True\s+.*KubeletReady\s+kubelet is posting ready status/)
+    expect(node).toMatch(/HolderIdentity:\s+/)
+    expect(node).toMatch(/default\s+described\s+/)
+    await k.kubectlOk(['create', 'deployment', 'descr', '--image', 'img:1'])
+    const deploy = await k.kubectlOk(['describe', 'deployment', 'descr'])
+    expect(deploy).toMatch(/^StrategyType:\s+RollingUpdate$/m)
+    expect(deploy).toMatch(/^RollingUpdateStrategy:\s+25% max unavailable, 25% max surge$/m)
+  })
+
+  it('kubectl get -w prints changes as they happen', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'namespace', 'watched'])
+    const watcher = execa('kubectl', [`--cache-dir=${join(k.env.HOME, 'kube-cache')}`, 'get', 'configmaps', '-n', 'watched', '-w'], {env: k.env, reject: false})
+    let seen = ''
+    watcher.stdout!.on('data', (chunk) => (seen += chunk.toString()))
+    await new Promise((r) => setTimeout(r, 1500))
+    await k.kubectlOk(['create', 'configmap', 'live-1', '-n', 'watched', '--from-literal', 'a=1'])
+    await eventually(async () => seen.includes('live-1'), 'watch shows live-1', 15_000)
+    await k.kubectlOk(['label', 'configmap', 'live-1', '-n', 'watched', 'x=y'])
+    await k.kubectlOk(['create', 'configmap', 'live-2', '-n', 'watched', '--from-literal', 'a=1'])
+    await eventually(async () => seen.includes('live-2'), 'watch shows live-2', 15_000)
+    watcher.kill('SIGINT')
+    await watcher
+    const lines = seen.trim().split('\n')
+    expect(lines[0]).toMatch(/^NAME\s+DATA\s+AGE$/)
+    expect(lines.filter((l) => l.startsWith('live-1')).length).toBeGreaterThanOrEqual(2)
+  })
+}

@@ -1,0 +1,112 @@
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {parseManifestText, readManifests} from '../../../src/cluster/apply/read-manifests.js'
+
+const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`
+
+describe('parseManifestText', () => {
+  it('reads every document of a multi-document file with the line it starts on', () => {
+    const {documents, problems} = parseManifestText(`# leading comment\n${cm('a')}---\n${cm('b')}`, 'app.yaml')
+    expect(problems).toEqual([])
+    expect(documents.map((d) => [d.object.metadata.name, d.line])).toEqual([['a', 2], ['b', 7]])
+  })
+
+  it('reports a syntax error with file and line and still returns the good documents', () => {
+    const text = `${cm('a')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  labels: {app: web\n---\n${cm('c')}`
+    const {documents, problems} = parseManifestText(text, 'app.yaml')
+    expect(documents.map((d) => d.object.metadata.name)).toEqual(['a', 'c'])
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatchObject({source: 'app.yaml', message: expect.stringMatching(/^YAML syntax error/), fix: expect.stringContaining('nothing from this document was applied')})
+    expect(problems[0]!.line).toBeGreaterThanOrEqual(10)
+    expect(problems[0]!.line).toBeLessThanOrEqual(11)
+  })
+
+  it('reports the exact line of a bad indentation', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n data:\n  x: y\n'
+    const {documents, problems} = parseManifestText(text, 'bad.yaml')
+    expect(documents).toEqual([])
+    expect(problems[0]!.line).toBe(5)
+  })
+
+  it('reads values with YAML 1.1 rules, as Kubernetes does', () => {
+    const {documents} = parseManifestText(`${cm('a')}data:\n  flag: yes\n  mode: 010\n`, 'a.yaml')
+    expect(documents[0]!.object.data).toEqual({flag: true, mode: 8})
+  })
+
+  it('expands kind: List items, each with its own line', () => {
+    const text = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: b}\n`
+    const {documents} = parseManifestText(text, 'list.yaml')
+    expect(documents.map((d) => [d.object.kind, d.line])).toEqual([['ConfigMap', 4], ['Secret', 7]])
+  })
+
+  it('names what is missing from an object: apiVersion, kind or metadata.name', () => {
+    const text = 'kind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: a-}\n---\n- just\n- a list\n'
+    const {documents, problems} = parseManifestText(text, 'x.yaml')
+    expect(documents).toEqual([])
+    expect(problems.map((p) => [p.line, p.message])).toEqual([
+      [1, 'the object has no apiVersion'],
+      [4, expect.stringContaining('has no metadata.name (apply cannot use generateName')],
+      [8, expect.stringContaining('found a list')],
+    ])
+  })
+
+  it('reports an input with no objects at all', () => {
+    expect(parseManifestText('# nothing here\n---\n', 'empty.yaml').problems).toEqual([
+      expect.objectContaining({source: 'empty.yaml', message: expect.stringContaining('no Kubernetes objects found')}),
+    ])
+  })
+
+  it('reads JSON, with the line of an error', () => {
+    expect(parseManifestText('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}}', 'a.json', true).documents).toHaveLength(1)
+    const {problems} = parseManifestText('{\n  "apiVersion": "v1",\n  "kind": "ConfigMap"\n  "metadata": {}\n}', 'b.json', true)
+    expect(problems[0]).toMatchObject({source: 'b.json', message: expect.stringMatching(/^JSON syntax error/)})
+    expect(problems[0]!.line).toBeGreaterThanOrEqual(3)
+  })
+})
+
+describe('readManifests', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'kcluster-manifests-'))
+  })
+  afterEach(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('reads a directory\'s .yaml, .yml and .json files in name order and ignores others', async () => {
+    await writeFile(path.join(dir, 'b.yml'), cm('b'))
+    await writeFile(path.join(dir, 'a.yaml'), cm('a'))
+    await writeFile(path.join(dir, 'c.json'), JSON.stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c'}}))
+    await writeFile(path.join(dir, 'README.md'), '# not a manifest')
+    await mkdir(path.join(dir, 'nested'))
+    await writeFile(path.join(dir, 'nested', 'd.yaml'), cm('d'))
+    const {documents, problems} = await readManifests([dir])
+    expect(problems).toEqual([])
+    expect(documents.map((d) => [path.basename(d.source), d.object.metadata.name])).toEqual([['a.yaml', 'a'], ['b.yml', 'b'], ['c.json', 'c']])
+  })
+
+  it('reads - from stdin', async () => {
+    const {documents} = await readManifests(['-'], async () => cm('from-stdin'))
+    expect(documents[0]).toMatchObject({source: '<stdin>', line: 1, object: {metadata: {name: 'from-stdin'}}})
+  })
+
+  it('reports binary, empty and missing files, and keeps the good ones', async () => {
+    await writeFile(path.join(dir, 'good.yaml'), cm('good'))
+    await writeFile(path.join(dir, 'image.yaml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]))
+    await writeFile(path.join(dir, 'empty.yaml'), '')
+    const {documents, problems} = await readManifests([dir, path.join(dir, 'missing.yaml')])
+    expect(documents.map((d) => d.object.metadata.name)).toEqual(['good'])
+    expect(problems.map((p) => [path.basename(p.source), p.message])).toEqual([
+      ['empty.yaml', expect.stringContaining('no Kubernetes objects')],
+      ['image.yaml', expect.stringContaining('binary file')],
+      ['missing.yaml', 'no such file or directory'],
+    ])
+  })
+
+  it('reports a directory without manifests', async () => {
+    const {problems} = await readManifests([dir])
+    expect(problems[0]!.message).toContain('no .yaml, .yml or .json files')
+  })
+})

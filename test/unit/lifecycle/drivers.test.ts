@@ -1,0 +1,56 @@
+import {describe, expect, it} from 'vitest'
+import {resolveDriver} from '../../../src/cluster/lifecycle/drivers.js'
+import type {DriverEntry} from '../../../src/cluster/runtime/registry.js'
+import {DRIVERS} from '../../../src/cluster/runtime/registry.js'
+
+function drivers(docker: {implemented: boolean; answers: boolean}): DriverEntry[] {
+  return [
+    {name: 'docker', description: 'real containers', implemented: docker.implemented, detect: async () => (docker.answers ? {ok: true} : {ok: false, reason: 'connect ENOENT /var/run/docker.sock'})},
+    {name: 'sim', description: 'simulated pods', implemented: true, detect: async () => ({ok: true})},
+  ]
+}
+
+describe('resolveDriver', () => {
+  it('picks docker for auto when an engine answers and the driver is implemented', async () => {
+    expect(await resolveDriver('auto', drivers({implemented: true, answers: true}))).toEqual({driver: 'docker'})
+  })
+
+  it('falls back to sim for auto when Docker answers but the driver is not implemented, saying why', async () => {
+    const resolved = await resolveDriver('auto', drivers({implemented: false, answers: true}))
+    expect(resolved.driver).toBe('sim')
+    expect(resolved.notice).toBe('a docker engine answers but the docker driver is not implemented yet, so simulated pods')
+  })
+
+  it('falls back to sim for auto when no Docker engine answers, with the reason', async () => {
+    const resolved = await resolveDriver('auto', drivers({implemented: true, answers: false}))
+    expect(resolved.driver).toBe('sim')
+    expect(resolved.notice).toBe('no docker engine answered: connect ENOENT /var/run/docker.sock, so simulated pods')
+  })
+
+  it('fails --driver docker with a clear message while the driver is not implemented', async () => {
+    await expect(resolveDriver('docker', drivers({implemented: false, answers: true}))).rejects.toMatchObject({
+      code: 'DriverUnavailable',
+      message: 'the docker driver is not available yet',
+      fix: expect.stringContaining('--driver sim'),
+    })
+  })
+
+  it('fails --driver docker when the engine does not answer, telling the user to start it', async () => {
+    await expect(resolveDriver('docker', drivers({implemented: true, answers: false}))).rejects.toMatchObject({
+      code: 'DriverUnavailable',
+      why: 'connect ENOENT /var/run/docker.sock',
+      fix: expect.stringContaining('start the Docker engine'),
+    })
+  })
+
+  it('takes --driver sim as is', async () => {
+    expect(await resolveDriver('sim', drivers({implemented: false, answers: false}))).toEqual({driver: 'sim'})
+  })
+
+  it('lands on sim with the real registry, where docker is not implemented yet', async () => {
+    expect(DRIVERS.find((d) => d.name === 'docker')?.implemented).toBe(false)
+    const resolved = await resolveDriver('auto')
+    expect(resolved.driver).toBe('sim')
+    expect(resolved.notice).toBeDefined()
+  })
+})
