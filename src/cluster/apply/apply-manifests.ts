@@ -3,7 +3,7 @@
 import {KubeApiError, KubeConnectionError, type HttpClient} from '../client/http-client.js'
 import {applyObject, ApplyInputError, type AppliedObject} from './apply-object.js'
 import {Discovery, UnknownKindError} from './discovery.js'
-import {readManifests, type ManifestDocument, type ManifestProblem} from './read-manifests.js'
+import {readManifests, sortProblems, type ManifestDocument, type ManifestProblem} from './read-manifests.js'
 
 export interface ApplyOptions {
   files: readonly string[]
@@ -19,7 +19,7 @@ export interface ApplyResult {
 }
 
 export async function applyDocuments(client: Pick<HttpClient, 'get' | 'request'>, options: ApplyOptions): Promise<ApplyResult> {
-  const {documents, problems} = await readManifests(options.files, options.readStdin)
+  const {documents, problems, sources} = await readManifests(options.files, options.readStdin)
   const applied: AppliedObject[] = []
   const discovery = new Discovery(client)
   const dryRun = options.dryRun ?? false
@@ -35,7 +35,7 @@ export async function applyDocuments(client: Pick<HttpClient, 'get' | 'request'>
       }
     }
   }
-  return {applied, problems, dryRun}
+  return {applied, problems: sortProblems(problems, sources), dryRun}
 }
 
 function problemFor(doc: ManifestDocument, error: unknown): ManifestProblem {

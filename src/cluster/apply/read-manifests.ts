@@ -24,14 +24,28 @@ export interface ManifestSet {
   problems: ManifestProblem[]
 }
 
+/** Orders problems as the input is read: by file (in reading order), then line. */
+export function sortProblems(problems: ManifestProblem[], sources: readonly string[]): ManifestProblem[] {
+  const rank = (source: string) => {
+    const i = sources.indexOf(source)
+    return i < 0 ? sources.length : i
+  }
+  return problems
+    .map((p, i) => ({p, i}))
+    .sort((a, b) => rank(a.p.source) - rank(b.p.source) || (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || a.i - b.i)
+    .map(({p}) => p)
+}
+
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json'])
 
 /** Reads every input (`-` is stdin, a directory means its *.yaml, *.yml and *.json files, sorted). */
-export async function readManifests(inputs: readonly string[], readStdin: () => Promise<string> = readAllStdin): Promise<ManifestSet> {
-  const result: ManifestSet = {documents: [], problems: []}
+export async function readManifests(inputs: readonly string[], readStdin: () => Promise<string> = readAllStdin): Promise<ManifestSet & {sources: string[]}> {
+  const result: ManifestSet & {sources: string[]} = {documents: [], problems: [], sources: []}
   for (const input of inputs) {
+    result.sources.push(input)
     const files = input === '-' ? ['-'] : await expandInput(input, result.problems)
     for (const file of files) {
+      result.sources.push(file === '-' ? '<stdin>' : file)
       const part = file === '-' ? parseManifestText(await readStdin(), '<stdin>') : await readManifestFile(file)
       result.documents.push(...part.documents)
       result.problems.push(...part.problems)

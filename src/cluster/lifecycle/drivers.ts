@@ -19,7 +19,7 @@ export async function resolveDriver(request: DriverRequest, drivers: readonly Dr
   for (const entry of drivers) {
     const detected = await entry.detect()
     if (detected.ok && entry.implemented) {
-      return skipped.length === 0 ? {driver: entry.name} : {driver: entry.name, notice: `${skipped.join('; ')}, so ${entry.description}`}
+      return skipped.length === 0 ? {driver: entry.name} : {driver: entry.name, notice: `${skipped.join('; ')}; using ${entry.name}: ${entry.description}`}
     }
     skipped.push(detected.ok
       ? `a ${entry.name} engine answers but the ${entry.name} driver is not implemented yet`

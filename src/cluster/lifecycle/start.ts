@@ -125,22 +125,22 @@ async function prepareState(ctx: StartContext, ui: {setTitle(t: string): void}):
         fix: `omit --port to resume it, or delete it first: kcluster delete${nameArg(name)}`,
       })
     }
-    if (!ctx.alreadyRunning) await ensurePortFree(ctx.config.port, name)
+    if (!ctx.alreadyRunning) await ensurePortFree(ctx.config.port, name, `delete the cluster (kcluster delete${nameArg(name)}) and start it with another --port`)
     ui.setTitle(`Using ${ctx.paths.dir} (port ${ctx.config.port})`)
     return
   }
-  if (port !== undefined) await ensurePortFree(port, name)
+  if (port !== undefined) await ensurePortFree(port, name, 'choose another --port, or omit it to get a free one')
   ctx.config = {name, driver: ctx.driver!, port: port ?? (await findFreePort()), createdAt: new Date().toISOString()}
   await writeConfig(ctx.paths, ctx.config)
   ctx.created = true
   ui.setTitle(`Created ${ctx.paths.dir} (port ${ctx.config.port})`)
 }
 
-async function ensurePortFree(port: number, name: string): Promise<void> {
+async function ensurePortFree(port: number, name: string, alternative: string): Promise<void> {
   if (await portInUse(port)) {
     throw new ClusterError('StartFailed', `port ${port} on 127.0.0.1 is already in use`, {
       why: `cluster "${name}" serves its API on that port and another program holds it`,
-      fix: `stop the other program (e.g. find it with: ss -ltnp 'sport = :${port}'), or delete the cluster and start it with another --port`,
+      fix: `stop the other program (find it with: ss -ltnp 'sport = :${port}'), or ${alternative}`,
     })
   }
 }

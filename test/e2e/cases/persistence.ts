@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {expect, it} from 'vitest'
 import type {E2ECluster} from '../harness.js'
 import {rawRequest} from '../raw-client.js'
-import {manifest} from './apply.js'
+import {manifest} from '../manifests.js'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 

@@ -166,12 +166,12 @@ metadata: {name: [oops
     const result = await applyDocuments(client, {files: ['-'], readStdin: stdin(text)})
     expect(result.applied.map((a) => a.ref)).toEqual(['deployment.apps/web', 'configmap/settings', 'namespace/team'])
     expect(result.problems.map((p) => [p.line, p.message])).toEqual([
-      [44, expect.stringMatching(/^YAML syntax error/)],
       [22, 'Widget "w": the server does not serve example.com/v1 (no matches for kind "Widget")'],
       [27, 'ConfigMap "taken": field ownership conflict: .data.owned (conflict with "kubectl-edit")'],
       [34, 'ConfigMap "broken": ConfigMap "x" is invalid: data.invalid: Invalid value'],
+      [44, expect.stringMatching(/^YAML syntax error/)],
     ])
-    expect(result.problems[2]!.fix).toMatch(/never takes them over/)
+    expect(result.problems[1]!.fix).toMatch(/never takes them over/)
     expect(result.problems.every((p) => p.source === '<stdin>')).toBe(true)
   })
 

@@ -13,7 +13,9 @@ export interface CommandOutput {
   result?: unknown
 }
 
-export async function runCommand(command: typeof Command, argv: string[]): Promise<CommandOutput> {
+type CommandClass = {run(argv: string[], root: string): Promise<unknown>} & Pick<typeof Command, 'id'>
+
+export async function runCommand(command: CommandClass, argv: string[]): Promise<CommandOutput> {
   let stdout = ''
   let stderr = ''
   const out = process.stdout.write.bind(process.stdout)

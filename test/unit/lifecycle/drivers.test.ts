@@ -18,13 +18,13 @@ describe('resolveDriver', () => {
   it('falls back to sim for auto when Docker answers but the driver is not implemented, saying why', async () => {
     const resolved = await resolveDriver('auto', drivers({implemented: false, answers: true}))
     expect(resolved.driver).toBe('sim')
-    expect(resolved.notice).toBe('a docker engine answers but the docker driver is not implemented yet, so simulated pods')
+    expect(resolved.notice).toBe('a docker engine answers but the docker driver is not implemented yet; using sim: simulated pods')
   })
 
   it('falls back to sim for auto when no Docker engine answers, with the reason', async () => {
     const resolved = await resolveDriver('auto', drivers({implemented: true, answers: false}))
     expect(resolved.driver).toBe('sim')
-    expect(resolved.notice).toBe('no docker engine answered: connect ENOENT /var/run/docker.sock, so simulated pods')
+    expect(resolved.notice).toBe('no docker engine answered: connect ENOENT /var/run/docker.sock; using sim: simulated pods')
   })
 
   it('fails --driver docker with a clear message while the driver is not implemented', async () => {

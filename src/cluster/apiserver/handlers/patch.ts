@@ -38,7 +38,7 @@ export async function handlePatch(rr: ResourceRequest): Promise<void> {
       info.namespace,
       name,
       (live) => {
-        const merged = serverSideApply({live, applied: appliedObj, manager, force, apiVersion: apiVersionOf(resource), now: services.clock.now(), subresource})
+        const merged = serverSideApply({live, applied: appliedObj, manager, force, apiVersion: apiVersionOf(resource), kind: resource.kind, now: services.clock.now(), subresource})
         // The applier does not hold a resourceVersion precondition unless it sent one.
         if (!appliedObj.metadata?.resourceVersion && live) merged.metadata.resourceVersion = live.metadata.resourceVersion
         return merged

@@ -75,13 +75,20 @@ const podTemplate = (prefix: string): Pick<KindTable, 'rules' | 'atomic'> => ({
   atomic: [...OBJECT_META_ATOMIC.map((p) => `${prefix}.metadata.${p}`), ...POD_SPEC_ATOMIC.map((p) => `${prefix}.spec.${p}`)],
 })
 
+const POD_TEMPLATE_SKELETON = {metadata: {}, spec: {containers: null}}
+
 const workload = (extraSpec: Record<string, unknown>): KindTable => {
   const template = podTemplate('spec.template')
   return {
     rules: {...template.rules, 'status.conditions': byType},
     atomic: ['spec.selector', ...template.atomic],
-    skeleton: {spec: {selector: null, ...extraSpec, template: {metadata: {}, spec: {containers: null}}}, status: {}},
+    skeleton: {spec: {selector: null, ...extraSpec, template: POD_TEMPLATE_SKELETON}, status: {}},
   }
+}
+
+const job = (prefix: string): Pick<KindTable, 'rules' | 'atomic'> => {
+  const template = podTemplate(`${prefix}.template`)
+  return {rules: template.rules, atomic: [`${prefix}.selector`, ...template.atomic]}
 }
 
 const KINDS: Record<string, KindTable> = {
@@ -92,6 +99,19 @@ const KINDS: Record<string, KindTable> = {
   },
   Deployment: workload({strategy: {}}),
   ReplicaSet: workload({}),
+  // Beyond the brief's kinds: the other pod-template workloads, so their containers merge by name too.
+  StatefulSet: workload({updateStrategy: {}}),
+  DaemonSet: workload({updateStrategy: {}}),
+  Job: {
+    rules: {...job('spec').rules, 'status.conditions': byType},
+    atomic: job('spec').atomic,
+    skeleton: {spec: {template: POD_TEMPLATE_SKELETON}, status: {}},
+  },
+  CronJob: {
+    rules: job('spec.jobTemplate.spec').rules,
+    atomic: job('spec.jobTemplate.spec').atomic,
+    skeleton: {spec: {jobTemplate: {metadata: {}, spec: {template: POD_TEMPLATE_SKELETON}}}, status: {}},
+  },
   Service: {
     rules: {'spec.ports': {type: 'map', keys: ['port', 'protocol'], defaults: TCP}, 'status.conditions': byType},
     atomic: [],

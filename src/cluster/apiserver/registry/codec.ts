@@ -14,9 +14,30 @@ export function encodeForStore(obj: KubeObject): string {
   return JSON.stringify({...obj, metadata})
 }
 
-/** Equal for storage purposes: resourceVersion and managedFields timestamps do not count as changes. */
+/**
+ * Equal for storage purposes: resourceVersion, managedFields timestamps and key order do not count as
+ * changes (patches and apply may rebuild an object with its keys in another order).
+ */
 export function sameStoredContent(a: KubeObject, b: KubeObject): boolean {
-  return encodeForStore(stripManagedFieldTimes(a)) === encodeForStore(stripManagedFieldTimes(b))
+  return canonicalJson(stripForCompare(a)) === canonicalJson(stripForCompare(b))
+}
+
+function stripForCompare(obj: KubeObject): KubeObject {
+  const {resourceVersion: _rv, ...metadata} = stripManagedFieldTimes(obj).metadata
+  return {...obj, metadata}
+}
+
+/** JSON with object keys sorted at every level (array order is significant and kept). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+    return `{${entries.join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
 }
 
 function stripManagedFieldTimes(obj: KubeObject): KubeObject {

@@ -5,6 +5,7 @@ import {badRequest, type FieldError} from '../../api/errors.js'
 import type {ResourceType} from '../../api/resources.js'
 import type {KubeObject} from '../../api/types.js'
 import {rfc3339} from '../../clock.js'
+import {canonicalJson} from './codec.js'
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
 
@@ -70,13 +71,6 @@ export function carryOverForUpdate(r: ResourceType, obj: KubeObject, old: KubeOb
 
 /** Anything outside metadata and status changed. */
 export function specChanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = ({metadata: _m, status: _s, ...rest}: KubeObject) => JSON.stringify(sortKeys(rest))
+  const strip = ({metadata: _m, status: _s, ...rest}: KubeObject) => canonicalJson(rest)
   return strip(a) !== strip(b)
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys)
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]))
-  return value
 }

@@ -95,7 +95,7 @@ export class ObjectRegistry {
     await strategy.prepareForCreate(obj, this.strategyContext)
     const errors = strategy.validate(obj)
     if (errors.length > 0) throw invalid(r, obj.metadata.name ?? '', errors)
-    obj.metadata.managedFields = this.managedFieldsFor(r, undefined, obj, input, opts)
+    obj.metadata.managedFields = this.managedFieldsFor(r, undefined, obj, opts)
     if (opts.dryRun) return obj
     for (let attempt = 0; ; attempt++) {
       try {
@@ -167,7 +167,7 @@ export class ObjectRegistry {
     if (opts.subresource === 'binding') {
       // Binding is the one sanctioned write of spec.nodeName; bind-pod.ts makes exactly that change.
       if (metaErrors.length > 0) throw invalid(r, old.metadata.name ?? '', metaErrors)
-      next.metadata.managedFields = this.managedFieldsFor(r, old, next, next, opts)
+      next.metadata.managedFields = this.managedFieldsFor(r, old, next, opts)
       return next
     }
     strategy.applyDefaults(next)
@@ -176,7 +176,7 @@ export class ObjectRegistry {
     if (r.hasGeneration && opts.subresource === 'status') next.metadata.generation = old.metadata.generation
     const errors = [...metaErrors, ...strategy.validateUpdate(next, old)]
     if (errors.length > 0) throw invalid(r, old.metadata.name ?? '', errors)
-    next.metadata.managedFields = this.managedFieldsFor(r, old, next, next, opts)
+    next.metadata.managedFields = this.managedFieldsFor(r, old, next, opts)
     return next
   }
 
@@ -223,11 +223,9 @@ export class ObjectRegistry {
     throw conflict(groupResource(r), name, 'too many concurrent writers; please try again')
   }
 
-  private managedFieldsFor(r: ResourceType, old: KubeObject | undefined, updated: KubeObject, request: KubeObject, opts: WriteOptions) {
-    if (opts.managedFieldsComputed) return request.metadata?.managedFields
-    // A request that sets managedFields explicitly replaces them (kubectl's SSA migration relies on this).
-    const requested = request.metadata?.managedFields
-    if (old && requested && JSON.stringify(requested) !== JSON.stringify(old.metadata.managedFields)) return requested
+  private managedFieldsFor(r: ResourceType, old: KubeObject | undefined, updated: KubeObject, opts: WriteOptions) {
+    if (opts.managedFieldsComputed) return updated.metadata.managedFields
+    // updateManagedFields honours managedFields the request set explicitly (kubectl's SSA migration).
     const entries = updateManagedFields({
       old,
       updated,
