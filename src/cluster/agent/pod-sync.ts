@@ -30,7 +30,7 @@ export class PodSyncReconciler implements Reconciler {
   async reconcile(key: ObjectKey): Promise<ReconcileResult | void> {
     const {registry, runtime, nodeName} = this.opts
     const pod = (await registry.tryGet(PODS, key.namespace, key.name)) as (KubeObject & Pod) | undefined
-    const held = (await runtime.list()).filter((c) => c.spec.namespace === key.namespace && c.spec.podName === key.name)
+    const held = await runtime.list({namespace: key.namespace, podName: key.name})
     // Containers of another pod that had this name, or of a pod no longer here, are orphans.
     const mine = pod && pod.spec?.nodeName === nodeName ? held.filter((c) => c.spec.podUid === pod.metadata.uid) : []
     await this.removeAll(held.filter((c) => !mine.includes(c)), 0)

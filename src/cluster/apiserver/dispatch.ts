@@ -14,6 +14,7 @@ import {handleScale} from './handlers/scale.js'
 import {handleUpdate} from './handlers/update.js'
 import {handleWatch} from './handlers/watch.js'
 import {handleFinalize} from './handlers/finalize.js'
+import {handleLog} from './handlers/log.js'
 import type {ResourceRequest, ServerServices, UserInfo} from './handler-context.js'
 import type {ResourceRequestInfo} from './request-info.js'
 
@@ -37,6 +38,7 @@ const SUBRESOURCES: Record<string, Record<string, Handler>> = {
   scale: {get: handleScale, update: handleScale, patch: handleScale},
   binding: {create: handleBinding},
   finalize: {update: handleFinalize},
+  log: {get: handleLog},
 }
 
 export async function dispatchResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo, user: UserInfo, services: ServerServices): Promise<void> {
@@ -55,7 +57,7 @@ export async function dispatchResource(req: IncomingMessage, res: ServerResponse
   if (info.subresource && !resource.subresources.some((s) => s.name === info.subresource))
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {name: info.name, group: info.group, kind: info.resource})
   const table = info.subresource ? SUBRESOURCES[info.subresource] : MAIN
-  if (!table) throw new ApiError(501, 'InternalError', `the ${info.subresource} subresource is not implemented yet for this runtime`)
+  if (!table) throw new ApiError(501, 'InternalError', `the ${info.subresource} subresource is not available yet: streaming (exec, attach, port-forward, proxy) comes with the Docker runtime`)
   const handler = table[info.verb]
   if (!handler) throw methodNotAllowed()
   if (info.verb !== 'list' && info.verb !== 'watch' && info.verb !== 'create' && info.verb !== 'deletecollection' && !info.name) throw notFound({group: resource.group, resource: resource.plural}, '')

@@ -5,6 +5,7 @@ import type {Clock} from '../clock.js'
 import type {Store} from '../store/store.js'
 import type {ResourceRequestInfo} from './request-info.js'
 import type {ObjectRegistry} from './registry/object-registry.js'
+import type {PodLogReader} from '../agent/pod-logs.js'
 
 export interface UserInfo {
   username: string
@@ -19,6 +20,8 @@ export interface ServerServices {
   bookmarkIntervalMs: number
   /** Closed when the server stops, so long-running watches end. */
   shutdownSignal: AbortSignal
+  /** The node agent's log access for pods/log (absent in API-only setups). */
+  podLogs?: Pick<PodLogReader, 'read'>
 }
 
 export interface ResourceRequest {

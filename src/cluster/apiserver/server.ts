@@ -99,8 +99,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ApiServer
   throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
 }
 
+// The peer certificate is fixed for a TLS connection, so it is read once per keep-alive socket.
+const usersBySocket = new WeakMap<TLSSocket, UserInfo | undefined>()
+
 function authenticate(req: IncomingMessage): UserInfo | undefined {
   const socket = req.socket as TLSSocket
+  if (usersBySocket.has(socket)) return usersBySocket.get(socket)
+  const user = userFromCertificate(socket)
+  usersBySocket.set(socket, user)
+  return user
+}
+
+function userFromCertificate(socket: TLSSocket): UserInfo | undefined {
   if (!socket.authorized) return undefined
   const cert = socket.getPeerCertificate()
   if (!cert?.subject) return undefined

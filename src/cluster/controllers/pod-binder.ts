@@ -20,8 +20,12 @@ export class PodBinder implements Reconciler {
   async reconcile(key: ObjectKey): Promise<void> {
     const pod = await this.registry.tryGet(PODS, key.namespace, key.name)
     if (!pod || pod.metadata.deletionTimestamp) return
-    const spec = pod.spec as {nodeName?: string; schedulerName?: string} | undefined
+    const spec = pod.spec as {nodeName?: string; schedulerName?: string; schedulingGates?: unknown[]} | undefined
     if (spec?.nodeName) return
+    // As kube-scheduler: gated pods wait for their gates to be removed, and pods naming another
+    // scheduler are that scheduler's to bind.
+    if ((spec?.schedulingGates ?? []).length > 0) return
+    if (spec?.schedulerName && spec.schedulerName !== 'default-scheduler') return
     try {
       await bindPod(this.registry, PODS, key.namespace!, key.name, this.nodeName, 'default-scheduler', this.clock.now())
     } catch (error) {

@@ -34,7 +34,8 @@ export class WorkQueue {
 
   /** Next key to process, or undefined once the queue shuts down. Call done(key) after processing. */
   async get(): Promise<string | undefined> {
-    while (this.queue.length === 0) {
+    // Shutting down drops what is still queued: a level-based reconciler sees it again after a restart.
+    while (this.queue.length === 0 || this.shuttingDown) {
       if (this.shuttingDown) return undefined
       await new Promise<void>((resolve) => this.waiters.push(resolve))
     }

@@ -1,5 +1,6 @@
 // Assembles one cluster in this process: store -> registry -> API server, plus the node agent on
 // the chosen runtime and the in-process controllers. stop() tears down in reverse order.
+import {setMaxListeners} from 'node:events'
 import {join} from 'node:path'
 import {RESOURCES} from '../api/resources.js'
 import {ObjectRegistry} from '../apiserver/registry/object-registry.js'
@@ -7,6 +8,7 @@ import {startApiServer, type ApiServer} from '../apiserver/server.js'
 import {strategyFor} from '../apiserver/strategies/index.js'
 import {NodeRegistration} from '../agent/node-registration.js'
 import {PodSyncReconciler} from '../agent/pod-sync.js'
+import {PodLogReader} from '../agent/pod-logs.js'
 import {rfc3339, systemClock, type Clock} from '../clock.js'
 import {Controller} from '../controllers/controller.js'
 import {NamespaceLifecycle} from '../controllers/namespace-lifecycle.js'
@@ -31,6 +33,12 @@ export interface ControlPlaneOptions {
   /** Simulated container start delay. */
   simStartDelayMs?: number
   bookmarkIntervalMs?: number
+  /** Revisions of watch history auto-compaction keeps (default 50,000); tests shrink it to provoke 410 Expired. */
+  compactKeepRevisions?: number
+  /** Time between auto-compactions (default 60 s). */
+  compactIntervalMs?: number
+  /** Node Lease renewal interval (default 10 s, the kubelet's). */
+  leaseRenewMs?: number
 }
 
 export interface ControlPlane {
@@ -46,8 +54,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const clock = opts.clock ?? systemClock
   const startedAt = clock.now()
   const store: SqliteStore = await openSqliteStore(join(opts.stateDir, 'store.db'))
-  const compaction = startAutoCompaction(store, {keepRevisions: 50_000, intervalMs: 60_000, clock})
+  const compaction = startAutoCompaction(store, {keepRevisions: opts.compactKeepRevisions ?? 50_000, intervalMs: opts.compactIntervalMs ?? 60_000, clock})
   const shutdown = new AbortController()
+  // Every open watch listens for shutdown; dozens of informers are normal, not a leak.
+  setMaxListeners(0, shutdown.signal)
   let registry: ObjectRegistry
   const allocator = new ServiceAllocator(() => registry)
   registry = new ObjectRegistry(store, strategyFor, clock, {
@@ -67,7 +77,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     server = await startApiServer({
       port: opts.port,
       tls: {ca: opts.certificates.caCert, cert: opts.certificates.serverCert, key: opts.certificates.serverKey},
-      services: {registry, store, clock, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000, shutdownSignal: shutdown.signal},
+      services: {registry, store, clock, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000, shutdownSignal: shutdown.signal, podLogs: new PodLogReader(runtime)},
       healthChecks: () => [
         {name: 'ping', ok: true},
         {name: 'etcd', ok: true},
@@ -77,7 +87,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length}),
     })
     await bootstrapObjects(registry, server.port)
-    registration = new NodeRegistration({nodeName, hostIP, runtimeName: runtime.name, registry, clock, stateDir: opts.stateDir})
+    registration = new NodeRegistration({nodeName, hostIP, runtimeName: runtime.name, registry, clock, stateDir: opts.stateDir, leaseRenewMs: opts.leaseRenewMs})
     await registration.register()
     registration.start()
 
@@ -110,6 +120,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       shutdown.abort()
       for (const c of [...controllers].reverse()) await c.stop()
       await registration!.stop()
+      runtime.flush()
       await server!.close()
       await compaction.stop()
       await store.close()

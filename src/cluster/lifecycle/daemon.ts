@@ -1,6 +1,6 @@
-// Starting the detached control-plane process: `node bin/run.js control-plane --name N`, in its own
+// Starting the detached control-plane process: `node control-plane-main.js --name N`, in its own
 // process group, stdout/stderr appended to the cluster's log, so it outlives the `kcluster start`
-// that spawned it. Under tsx (development, tests) bin/dev.js is used so the src tree runs unbuilt.
+// that spawned it. Run from the src tree (tsx), the entry is loaded through tsx.
 import {spawn, type ChildProcess} from 'node:child_process'
 import {closeSync, fstatSync, openSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
@@ -9,12 +9,12 @@ import {fileURLToPath} from 'node:url'
 import type {StatePaths} from './state-dir.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-// src/cluster/lifecycle and dist/cluster/lifecycle are both three levels below the package root.
-const packageRoot = path.resolve(here, '..', '..', '..')
 
-export function controlPlaneEntry(): string {
+/** Node arguments that run the control-plane entry beside this file (compiled or, under tsx, from source). */
+export function controlPlaneArgs(name: string): string[] {
   const runningFromSource = import.meta.url.endsWith('.ts')
-  return path.join(packageRoot, 'bin', runningFromSource ? 'dev.js' : 'run.js')
+  const entry = path.join(here, runningFromSource ? 'control-plane-main.ts' : 'control-plane-main.js')
+  return [...(runningFromSource ? ['--import', 'tsx'] : []), entry, '--name', name]
 }
 
 export interface SpawnedControlPlane {
@@ -33,7 +33,7 @@ export function spawnControlPlane(name: string, paths: StatePaths, env: NodeJS.P
   const logOffset = fstatSync(log).size
   let child: ChildProcess
   try {
-    child = spawn(process.execPath, [controlPlaneEntry(), 'control-plane', '--name', name], {
+    child = spawn(process.execPath, controlPlaneArgs(name), {
       detached: true,
       stdio: ['ignore', log, log],
       env: {...env, KCLUSTER_HOME: paths.home, KCLUSTER_LOG_LEVEL: env.KCLUSTER_LOG_LEVEL ?? 'info'},

@@ -51,8 +51,8 @@ function isZombie(pid: number): boolean {
 }
 
 /**
- * Whether `pid` is a live kcluster control plane: the detached `kcluster control-plane --name N`
- * process, or `kcluster start --foreground`. Where /proc is missing (macOS) the liveness check alone decides.
+ * Whether `pid` is a live kcluster control plane: the detached `control-plane-main.js --name N`
+ * process (or the hidden `kcluster control-plane` command), or `kcluster start --foreground`. Where /proc is missing (macOS) the liveness check alone decides.
  */
 export async function isControlPlaneProcess(pid: number, name: string): Promise<boolean> {
   if (!processAlive(pid)) return false
@@ -65,7 +65,10 @@ export async function isControlPlaneProcess(pid: number, name: string): Promise<
     return false
   }
   const args = cmdline.split('\0').filter(Boolean)
-  const ours = args.includes('control-plane') || (args.includes('start') && args.includes('--foreground'))
+  const ours =
+    args.includes('control-plane') ||
+    args.some((a) => /control-plane-main\.[jt]s$/.test(a)) ||
+    (args.includes('start') && args.includes('--foreground'))
   if (!ours) return false
   // A cluster name on the command line must be this cluster's; no name means the default.
   const nameIndex = args.indexOf('--name')

@@ -32,7 +32,7 @@ export async function waitForNodeReady(client: HttpClient, node: string, options
 /** Calls `check` until it returns undefined (done); its last message or error is the reason on failure. */
 async function poll(options: WaitOptions, check: () => Promise<string | undefined>): Promise<WaitOutcome> {
   const deadline = Date.now() + options.timeoutMs
-  const pollMs = options.pollMs ?? 150
+  const pollMs = options.pollMs ?? 20
   let abandoned: string | undefined
   void options.abandon?.then((reason) => {
     abandoned = reason

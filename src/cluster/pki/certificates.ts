@@ -5,7 +5,7 @@
 import {webcrypto} from 'node:crypto'
 import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
-import * as x509 from '@peculiar/x509'
+import type * as X509 from '@peculiar/x509'
 
 /** PEM strings for the whole cluster; keys are PKCS#8. */
 export interface ClusterCertificates {
@@ -21,7 +21,14 @@ export const ADMIN_USER = 'kcluster-admin'
 export const ADMIN_GROUP = 'system:masters'
 
 const crypto = webcrypto
-x509.cryptoProvider.set(crypto)
+// @peculiar/x509 costs ~250 ms to import, so it is loaded only when something must be generated:
+// starting an existing cluster only reads PEM files.
+let x509: typeof X509
+async function loadX509(): Promise<void> {
+  if (x509) return
+  x509 = await import('@peculiar/x509')
+  x509.cryptoProvider.set(crypto)
+}
 
 const ALGORITHM = {name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256'} as const
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -41,6 +48,7 @@ export async function ensureCertificates(dir: string): Promise<ClusterCertificat
   const existing = await readExisting(dir)
   if (isComplete(existing)) return existing
 
+  await loadX509()
   const ca = existing.caCert && existing.caKey ? await importCa(existing.caCert, existing.caKey) : await createCa()
   const server = existing.serverCert && existing.serverKey
     ? {cert: existing.serverCert, key: existing.serverKey}
@@ -105,7 +113,7 @@ async function writeAll(dir: string, certs: ClusterCertificates): Promise<void> 
 }
 
 interface Ca {
-  cert: x509.X509Certificate
+  cert: X509.X509Certificate
   keys: webcrypto.CryptoKeyPair
   certPem: string
   keyPem: string
@@ -139,14 +147,14 @@ async function importCa(certPem: string, keyPem: string): Promise<Ca> {
 
 interface LeafRequest {
   subject: string
-  usage: x509.ExtendedKeyUsage
-  altNames?: x509.JsonGeneralNames
+  usage: X509.ExtendedKeyUsage
+  altNames?: X509.JsonGeneralNames
 }
 
 async function issueLeaf(ca: Ca, request: LeafRequest): Promise<{cert: string; key: string}> {
   const keys = await generateKeys()
   const now = Date.now()
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([request.usage]),

@@ -29,6 +29,9 @@ export interface RuntimeContainer {
 
 export interface ContainerFilter {
   podUid?: string
+  /** With podName: the containers of whatever pod has (or had) this name. */
+  namespace?: string
+  podName?: string
 }
 
 export interface ContainerRuntime {

@@ -1,6 +1,6 @@
 // PATCH in its four flavours. The patch is applied to the current object inside the registry's
 // compare-and-swap loop, so a concurrent writer makes us re-apply rather than lose either write.
-import {badRequest, unsupportedMediaType} from '../../api/errors.js'
+import {badRequest, invalid, unsupportedMediaType} from '../../api/errors.js'
 import {apiVersionOf} from '../../api/resources.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
 import {checkFields, fieldValidationMode} from '../field-validation.js'
@@ -25,7 +25,9 @@ export async function handlePatch(rr: ResourceRequest): Promise<void> {
   const name = info.name!
 
   if (type === 'application/apply-patch+yaml') {
-    if (!info.query.get('fieldManager')) throw badRequest('PATCH requests with application/apply-patch+yaml must specify a fieldManager')
+    // validation.ValidatePatchOptions, answered as NewInvalid on meta.k8s.io PatchOptions (422).
+    if (!info.query.get('fieldManager'))
+      throw invalid({group: 'meta.k8s.io', kind: 'PatchOptions'}, '', [{type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch'}])
     const applied = parseYaml(body)
     if (!isPlainObject(applied)) throw badRequest('the apply patch must be a YAML or JSON object')
     checkFields(resource, applied, mode, rr.res, [], 'patch')

@@ -1,6 +1,6 @@
 // The autoscaling/v1 Scale view of a workload (`kubectl scale`): GET, PUT (no Content-Type from
 // kubectl) and PATCH, each mapped onto spec.replicas of the parent with its resourceVersion.
-import {badRequest, conflict} from '../../api/errors.js'
+import {badRequest, conflict, invalid} from '../../api/errors.js'
 import {formatLabelSelector, labelSelectorFromSpec} from '../../api/label-selector.js'
 import type {KubeObject} from '../../api/types.js'
 import {isPlainObject} from '../../api/types.js'
@@ -54,8 +54,11 @@ export async function handleScale(rr: ResourceRequest): Promise<void> {
     (live) => {
       const scale = desired(scaleOf(live as Workload))
       const replicas = (scale.spec as {replicas?: unknown} | undefined)?.replicas
-      if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
-        throw badRequest(`Scale.spec.replicas must be a non-negative integer, got ${JSON.stringify(replicas)}`)
+      if (typeof replicas !== 'number' || !Number.isInteger(replicas))
+        throw badRequest(`Scale.spec.replicas must be an integer, got ${JSON.stringify(replicas)}`)
+      // autoscalingvalidation.ValidateScale, reported as NewInvalid(autoscaling.Kind("Scale"), ...).
+      if (replicas < 0)
+        throw invalid({group: 'autoscaling', kind: 'Scale'}, name, [{type: 'FieldValueInvalid', field: 'spec.replicas', value: replicas, detail: 'must be greater than or equal to 0'}])
       const rv = scale.metadata?.resourceVersion
       if (rv && rv !== live!.metadata.resourceVersion) throw conflict(groupResource(resource), name)
       const next = live as Workload

@@ -1,5 +1,6 @@
 // Patch metadata for the built-in kinds: the struct tags of k8s.io/api v0.32 (patchStrategy, patchMergeKey,
-// +listType, +listMapKey, +structType/+mapType) as data, so strategic merge patch and server-side apply agree.
+// +listType, +listMapKey, +structType/+mapType, omitempty) as data, the one table both strategic merge patch
+// (strategic-merge-patch.ts) and server-side apply (list-keys.ts) read. A new kind is one entry here.
 //
 // A SchemaNode describes one value position in an object:
 //   kind           'struct'  named fields, looked up with childSchema(); fields not listed here are 'unknown'
@@ -17,6 +18,10 @@
 //   listType       SSA: 'atomic' | 'set' | 'map' (lists only; untagged lists are atomic)
 //   listMapKeys    SSA: the keys of a listType=map list (Container.ports: containerPort + protocol)
 //   atomic         SSA: +structType=atomic / +mapType=atomic (the value is owned as a whole)
+//   default        SSA: the OpenAPI default of a scalar, used for list-map keys a client omits (protocol TCP)
+//   typedZero      SSA: how a typed empty object serializes the field: 'object' for a non-pointer struct
+//                  (omitempty never drops a struct), 'null' for a nil list or pointer without omitempty;
+//                  absent when the field is omitted. The fields marked so make an object's skeleton.
 // Nodes refer to struct types by name, so the tree is resolved lazily and may be recursive.
 
 export type SchemaKind = 'struct' | 'map' | 'list' | 'scalar' | 'unknown'
@@ -32,6 +37,8 @@ export interface SchemaNode {
   readonly listType?: 'atomic' | 'set' | 'map'
   readonly listMapKeys?: readonly string[]
   readonly atomic?: boolean
+  readonly default?: string
+  readonly typedZero?: 'object' | 'null'
 }
 
 export interface GroupKind {
@@ -43,6 +50,8 @@ export const UNKNOWN: SchemaNode = Object.freeze({kind: 'unknown'})
 const SCALAR: SchemaNode = Object.freeze({kind: 'scalar'})
 
 const struct = (typeName: string, extra: Partial<SchemaNode> = {}): SchemaNode => ({kind: 'struct', typeName, ...extra})
+/** A non-pointer struct field: a typed empty object still serializes it as {}. */
+const nonPointer = (typeName: string, extra: Partial<SchemaNode> = {}): SchemaNode => struct(typeName, {typedZero: 'object', ...extra})
 const map = (extra: Partial<SchemaNode> = {}): SchemaNode => ({kind: 'map', values: SCALAR, ...extra})
 const atomicList = (items: SchemaNode = UNKNOWN): SchemaNode => ({kind: 'list', items, listType: 'atomic'})
 /** A strategic-merge list of objects keyed by `key`; SSA list-map keys default to the same key. */
@@ -55,7 +64,13 @@ const mergedAtomicList = (typeName: string, key: string): SchemaNode => ({
 })
 /** `conditions` lists: merge by type everywhere in scope. */
 const conditions = (typeName: string): SchemaNode => keyedList(typeName, 'type')
-const META = struct('ObjectMeta')
+const META = nonPointer('ObjectMeta')
+/** `spec.template` of the pod-template workloads. */
+const POD_TEMPLATE = nonPointer('PodTemplateSpec')
+/** A workload's `spec.selector`: *LabelSelector without omitempty, owned as a whole. */
+const WORKLOAD_SELECTOR = struct('LabelSelector', {atomic: true, typedZero: 'null'})
+/** A port's protocol, which keys Container.ports and ServiceSpec.ports for SSA even when omitted. */
+const PROTOCOL: SchemaNode = Object.freeze({kind: 'scalar', default: 'TCP'})
 
 /** Struct types by name: only fields that carry metadata (or lead to fields that do) are listed. */
 const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
@@ -74,13 +89,16 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
   ObjectReference: {},
   LocalObjectReference: {},
 
+  // Kinds without compiled-in metadata still have ObjectMeta (genericObjectSchema).
+  AnyObject: {metadata: META},
+
   // ---- core/v1 Pod ----
-  Pod: {metadata: META, spec: struct('PodSpec'), status: struct('PodStatus')},
-  PodTemplateSpec: {metadata: META, spec: struct('PodSpec')},
+  Pod: {metadata: META, spec: nonPointer('PodSpec'), status: nonPointer('PodStatus')},
+  PodTemplateSpec: {metadata: META, spec: nonPointer('PodSpec')},
   PodSpec: {
     volumes: keyedList('Volume', 'name', {retainKeys: true}),
     initContainers: keyedList('Container', 'name'),
-    containers: keyedList('Container', 'name'),
+    containers: keyedList('Container', 'name', {typedZero: 'null'}),
     ephemeralContainers: keyedList('Container', 'name'),
     imagePullSecrets: keyedList('LocalObjectReference', 'name'),
     hostAliases: keyedList('HostAlias', 'ip'),
@@ -113,6 +131,7 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
     fieldRef: struct('ObjectFieldSelector', {atomic: true}),
     resourceFieldRef: struct('ResourceFieldSelector', {atomic: true}),
   },
+  ContainerPort: {protocol: PROTOCOL},
   ResourceRequirements: {
     limits: map(),
     requests: map(),
@@ -136,20 +155,42 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
   },
 
   // ---- apps/v1 ----
-  Deployment: {metadata: META, spec: struct('DeploymentSpec'), status: struct('DeploymentStatus')},
+  Deployment: {metadata: META, spec: nonPointer('DeploymentSpec'), status: nonPointer('DeploymentStatus')},
   DeploymentSpec: {
-    selector: struct('LabelSelector', {atomic: true}),
-    template: struct('PodTemplateSpec'),
-    strategy: struct('DeploymentStrategy', {retainKeys: true}),
+    selector: WORKLOAD_SELECTOR,
+    template: POD_TEMPLATE,
+    strategy: nonPointer('DeploymentStrategy', {retainKeys: true}),
   },
   DeploymentStrategy: {rollingUpdate: struct('RollingUpdateDeployment')},
   DeploymentStatus: {conditions: conditions('DeploymentCondition')},
-  ReplicaSet: {metadata: META, spec: struct('ReplicaSetSpec'), status: struct('ReplicaSetStatus')},
-  ReplicaSetSpec: {selector: struct('LabelSelector', {atomic: true}), template: struct('PodTemplateSpec')},
+  ReplicaSet: {metadata: META, spec: nonPointer('ReplicaSetSpec'), status: nonPointer('ReplicaSetStatus')},
+  ReplicaSetSpec: {selector: WORKLOAD_SELECTOR, template: POD_TEMPLATE},
   ReplicaSetStatus: {conditions: conditions('ReplicaSetCondition')},
+  StatefulSet: {metadata: META, spec: nonPointer('StatefulSetSpec'), status: nonPointer('StatefulSetStatus')},
+  StatefulSetSpec: {
+    selector: WORKLOAD_SELECTOR,
+    template: POD_TEMPLATE,
+    updateStrategy: nonPointer('StatefulSetUpdateStrategy'),
+    volumeClaimTemplates: atomicList(),
+  },
+  StatefulSetStatus: {conditions: conditions('StatefulSetCondition')},
+  DaemonSet: {metadata: META, spec: nonPointer('DaemonSetSpec'), status: nonPointer('DaemonSetStatus')},
+  DaemonSetSpec: {selector: WORKLOAD_SELECTOR, template: POD_TEMPLATE, updateStrategy: nonPointer('DaemonSetUpdateStrategy')},
+  DaemonSetStatus: {conditions: conditions('DaemonSetCondition')},
+
+  // ---- batch/v1 ----
+  Job: {metadata: META, spec: nonPointer('JobSpec'), status: nonPointer('JobStatus')},
+  // selector is *LabelSelector with omitempty here, unlike the apps workloads.
+  JobSpec: {selector: struct('LabelSelector', {atomic: true}), template: POD_TEMPLATE},
+  // +listType=atomic though merged by type for SMP.
+  JobStatus: {conditions: mergedAtomicList('JobCondition', 'type')},
+  CronJob: {metadata: META, spec: nonPointer('CronJobSpec'), status: nonPointer('CronJobStatus')},
+  CronJobSpec: {jobTemplate: nonPointer('JobTemplateSpec')},
+  JobTemplateSpec: {metadata: META, spec: nonPointer('JobSpec')},
+  CronJobStatus: {active: atomicList(struct('ObjectReference'))},
 
   // ---- core/v1 others ----
-  Service: {metadata: META, spec: struct('ServiceSpec'), status: struct('ServiceStatus')},
+  Service: {metadata: META, spec: nonPointer('ServiceSpec'), status: nonPointer('ServiceStatus')},
   ServiceSpec: {
     ports: keyedList('ServicePort', 'port', {listMapKeys: ['port', 'protocol']}),
     selector: map({atomic: true}),
@@ -158,7 +199,8 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
     loadBalancerSourceRanges: atomicList(SCALAR),
     ipFamilies: atomicList(SCALAR),
   },
-  ServiceStatus: {conditions: conditions('Condition'), loadBalancer: struct('LoadBalancerStatus')},
+  ServicePort: {protocol: PROTOCOL},
+  ServiceStatus: {conditions: conditions('Condition'), loadBalancer: nonPointer('LoadBalancerStatus')},
   LoadBalancerStatus: {ingress: atomicList(struct('LoadBalancerIngress'))},
   Endpoints: {metadata: META, subsets: atomicList(struct('EndpointSubset'))},
   EndpointSubset: {
@@ -167,7 +209,7 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
     ports: atomicList(struct('EndpointPort')),
   },
   EndpointAddress: {targetRef: struct('ObjectReference', {atomic: true})},
-  Node: {metadata: META, spec: struct('NodeSpec'), status: struct('NodeStatus')},
+  Node: {metadata: META, spec: nonPointer('NodeSpec'), status: nonPointer('NodeStatus')},
   NodeSpec: {
     podCIDRs: {kind: 'list', items: SCALAR, patchStrategy: 'merge', listType: 'set'},
     taints: atomicList(struct('Taint')),
@@ -180,8 +222,11 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
     images: atomicList(struct('ContainerImage')),
     volumesInUse: atomicList(SCALAR),
     volumesAttached: atomicList(struct('AttachedVolume')),
+    daemonEndpoints: nonPointer('NodeDaemonEndpoints'),
+    nodeInfo: nonPointer('NodeSystemInfo'),
   },
-  Namespace: {metadata: META, spec: struct('NamespaceSpec'), status: struct('NamespaceStatus')},
+  NodeDaemonEndpoints: {kubeletEndpoint: nonPointer('DaemonEndpoint')},
+  Namespace: {metadata: META, spec: nonPointer('NamespaceSpec'), status: nonPointer('NamespaceStatus')},
   NamespaceSpec: {finalizers: atomicList(SCALAR)},
   NamespaceStatus: {conditions: conditions('NamespaceCondition')},
   ConfigMap: {metadata: META, data: map(), binaryData: map()},
@@ -193,12 +238,13 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
   },
   Event: {
     metadata: META,
-    involvedObject: struct('ObjectReference', {atomic: true}),
-    related: struct('ObjectReference', {atomic: true}),
+    involvedObject: nonPointer('ObjectReference'),
+    related: struct('ObjectReference'),
+    source: nonPointer('EventSource'),
   },
-  Lease: {metadata: META, spec: struct('LeaseSpec')},
+  Lease: {metadata: META, spec: nonPointer('LeaseSpec')},
   LeaseSpec: {},
-  Scale: {metadata: META, spec: struct('ScaleSpec'), status: struct('ScaleStatus')},
+  Scale: {metadata: META, spec: nonPointer('ScaleSpec'), status: nonPointer('ScaleStatus')},
 }
 
 /** Struct types whose whole value is owned as one (SSA +structType=atomic), wherever they appear. */
@@ -217,6 +263,10 @@ const KINDS: Readonly<Record<string, string>> = {
   '/Event': 'Event',
   'apps/Deployment': 'Deployment',
   'apps/ReplicaSet': 'ReplicaSet',
+  'apps/StatefulSet': 'StatefulSet',
+  'apps/DaemonSet': 'DaemonSet',
+  'batch/Job': 'Job',
+  'batch/CronJob': 'CronJob',
   'coordination.k8s.io/Lease': 'Lease',
   'autoscaling/Scale': 'Scale',
 }
@@ -225,6 +275,20 @@ const KINDS: Readonly<Record<string, string>> = {
 export function schemaFor(type: GroupKind): SchemaNode | undefined {
   const typeName = KINDS[`${type.group}/${type.kind}`]
   return typeName ? struct(typeName) : undefined
+}
+
+// Server-side apply names kinds without their group; built-in kind names are unique, so the name suffices.
+const KINDS_BY_NAME: ReadonlyMap<string, string> = new Map(Object.entries(KINDS).map(([key, typeName]) => [key.split('/')[1]!, typeName]))
+
+/** The root node of a built-in kind named without its group, or undefined. */
+export function schemaForKindName(kind: string): SchemaNode | undefined {
+  const typeName = KINDS_BY_NAME.get(kind)
+  return typeName ? struct(typeName) : undefined
+}
+
+/** The root node for kinds without compiled-in metadata: only ObjectMeta is known. */
+export function genericObjectSchema(): SchemaNode {
+  return struct('AnyObject')
 }
 
 /** The node of `field` inside a struct (or of any value inside a map); UNKNOWN when nothing is recorded. */

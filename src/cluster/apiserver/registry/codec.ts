@@ -19,7 +19,7 @@ export function encodeForStore(obj: KubeObject): string {
  * changes (patches and apply may rebuild an object with its keys in another order).
  */
 export function sameStoredContent(a: KubeObject, b: KubeObject): boolean {
-  return canonicalJson(stripForCompare(a)) === canonicalJson(stripForCompare(b))
+  return jsonEqual(stripForCompare(a), stripForCompare(b))
 }
 
 function stripForCompare(obj: KubeObject): KubeObject {
@@ -27,17 +27,27 @@ function stripForCompare(obj: KubeObject): KubeObject {
   return {...obj, metadata}
 }
 
-/** JSON with object keys sorted at every level (array order is significant and kept). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-    return `{${entries.join(',')}}`
+/** Deep equality of JSON values; object key order does not matter, undefined members count as absent. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false
+    return true
   }
-  return JSON.stringify(value) ?? 'null'
+  if (Array.isArray(b)) return false
+  const ra = a as Record<string, unknown>
+  const rb = b as Record<string, unknown>
+  let countA = 0
+  for (const k in ra) {
+    if (ra[k] === undefined) continue
+    countA++
+    if (!jsonEqual(ra[k], rb[k])) return false
+  }
+  let countB = 0
+  for (const k in rb) if (rb[k] !== undefined) countB++
+  return countA === countB
 }
 
 function stripManagedFieldTimes(obj: KubeObject): KubeObject {

@@ -5,7 +5,7 @@ import {badRequest, type FieldError} from '../../api/errors.js'
 import type {ResourceType} from '../../api/resources.js'
 import type {KubeObject} from '../../api/types.js'
 import {rfc3339} from '../../clock.js'
-import {canonicalJson} from './codec.js'
+import {jsonEqual} from './codec.js'
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
 
@@ -71,6 +71,7 @@ export function carryOverForUpdate(r: ResourceType, obj: KubeObject, old: KubeOb
 
 /** Anything outside metadata and status changed. */
 export function specChanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = ({metadata: _m, status: _s, ...rest}: KubeObject) => canonicalJson(rest)
-  return strip(a) !== strip(b)
+  const {metadata: _ma, status: _sa, ...restA} = a
+  const {metadata: _mb, status: _sb, ...restB} = b
+  return !jsonEqual(restA, restB)
 }

@@ -8,6 +8,7 @@ import {
   conflict,
   invalid,
   notFound,
+  qualifiedResource,
   type GroupResource,
 } from '../../api/errors.js'
 import {apiVersionOf, keyPrefix, objectKey, RESOURCES, type ResourceType} from '../../api/resources.js'
@@ -89,7 +90,7 @@ export class ObjectRegistry {
     checkTypeMeta(r, obj)
     reconcileNamespace(r, obj, namespace)
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generatedName(obj.metadata.generateName)
-    if (r.scope === 'Namespaced') await this.requireActiveNamespace(obj.metadata.namespace)
+    if (r.scope === 'Namespaced') await this.requireActiveNamespace(r, obj.metadata.namespace, input.metadata?.name ?? '')
     strategy.applyDefaults(obj)
     stampForCreate(r, obj, this.clock.now())
     await strategy.prepareForCreate(obj, this.strategyContext)
@@ -132,7 +133,8 @@ export class ObjectRegistry {
           throw error
         }
       }
-      const next = cloneJson(await mutate(cloneJson(old)))
+      // mutate gets its own copy of the stored object, so what it returns may be changed freely.
+      const next = await mutate(cloneJson(old))
       next.metadata ??= {}
       checkTypeMeta(r, next)
       if (next.metadata.name !== undefined && next.metadata.name !== name) throw nameMismatch(next.metadata.name, name)
@@ -237,15 +239,22 @@ export class ObjectRegistry {
     return entries.length > 0 ? entries : undefined
   }
 
-  private async requireActiveNamespace(namespace: string | undefined): Promise<void> {
+  /** `name` is the requested name (empty for generateName), as the lifecycle admission plugin sees it. */
+  private async requireActiveNamespace(r: ResourceType, namespace: string | undefined, name: string): Promise<void> {
     if (!namespace) throw badRequest('the request must name a namespace for a namespaced resource')
     const nsResource = RESOURCES.find((x) => x.kind === 'Namespace')!
     const ns = await this.tryGet(nsResource, undefined, namespace)
     if (!ns) throw notFound({group: '', resource: 'namespaces'}, namespace)
-    if (ns.metadata.deletionTimestamp)
-      throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, {
+    if (ns.metadata.deletionTimestamp) {
+      // errors.NewForbidden: `<resource>[.<group>] "<name>" is forbidden: <why>` (no quoted name when empty).
+      const subject = name ? `${qualifiedResource(groupResource(r))} "${name}"` : qualifiedResource(groupResource(r))
+      throw new ApiError(403, 'Forbidden', `${subject} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+        name,
+        group: r.group,
+        kind: r.plural,
         causes: [{reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace'}],
       })
+    }
   }
 }
 

@@ -4,7 +4,7 @@
 import type {ResourceType} from '../../api/resources.js'
 import {keyPrefix} from '../../api/resources.js'
 import type {KubeObject} from '../../api/types.js'
-import type {Store, StoreEvent} from '../../store/store.js'
+import type {KeyValue, Store, StoreEvent} from '../../store/store.js'
 import {decodeStored} from './codec.js'
 import {withTypeMeta} from './object-registry.js'
 
@@ -12,6 +12,7 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED'
 
 export interface ApiWatchEvent {
   type: WatchEventType
+  /** Shared between watchers: read it, never change it. */
   object: KubeObject
 }
 
@@ -54,15 +55,28 @@ export async function watchObjects(store: Store, r: ResourceType, req: WatchRequ
   return {startRevision: from, events: events(), close: () => watch.close()}
 }
 
+// The store hands the same event to every watcher, so each value is parsed once for all of them.
+// Watch consumers therefore treat event objects as read-only.
+const decoded = new WeakMap<KeyValue, KubeObject>()
+
+function decodeShared(kv: KeyValue, revision = kv.modRevision): KubeObject {
+  let obj = decoded.get(kv)
+  if (!obj) {
+    obj = decodeStored(kv, revision)
+    decoded.set(kv, obj)
+  }
+  return obj
+}
+
 function translate(r: ResourceType, event: StoreEvent, matches: (obj: KubeObject) => boolean): ApiWatchEvent | undefined {
   if (event.type === 'DELETE') {
-    const last = withTypeMeta(r, decodeStored(event.kv, event.revision))
+    const last = withTypeMeta(r, decodeShared(event.kv, event.revision))
     return matches(last) ? {type: 'DELETED', object: last} : undefined
   }
-  const current = withTypeMeta(r, decodeStored(event.kv))
+  const current = withTypeMeta(r, decodeShared(event.kv))
   const nowMatches = matches(current)
   if (event.created || !event.prevKv) return nowMatches ? {type: 'ADDED', object: current} : undefined
-  const before = withTypeMeta(r, decodeStored(event.prevKv))
+  const before = withTypeMeta(r, decodeShared(event.prevKv))
   const beforeMatched = matches(before)
   if (nowMatches && beforeMatched) return {type: 'MODIFIED', object: current}
   if (nowMatches) return {type: 'ADDED', object: current}

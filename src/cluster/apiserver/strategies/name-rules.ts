@@ -1,32 +1,33 @@
 // String validators from k8s.io/apimachinery/pkg/util/validation (and api/validate/content), with the
 // exact messages: kubectl prints them verbatim, and users search for them.
 import {isIP} from 'node:net'
+import {
+  DNS1123_LABEL_FMT,
+  DNS1123_SUBDOMAIN_FMT,
+  dns1123SubdomainErrors,
+  labelKeyErrors,
+  labelValueErrors,
+  maxLenError,
+  regexError,
+} from '../../api/label-validation.js'
 
-export function maxLenError(length: number): string {
-  return `must be no more than ${length} characters`
-}
+// Label keys, label values and subdomains are checked in api/label-validation.ts, which selectors share.
+export {maxLenError, regexError}
+export const isDNS1123Subdomain = dns1123SubdomainErrors
+export const isLabelValue = labelValueErrors
 
-/** validation.RegexError: `msg (e.g. 'a',  or 'b', regex used for validation is 'fmt')`. */
-export function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`
-  const shown = examples.map((e, i) => `${i > 0 ? ' or ' : ''}'${e}', `).join('')
-  return `${msg} (e.g. ${shown}regex used for validation is '${fmt}')`
+/** content.IsLabelKey (a.k.a. IsQualifiedName): `[prefix/]name`, worded as metadata validation words it. */
+export function isQualifiedName(value: string): string[] {
+  return labelKeyErrors(value, 'a valid label key')
 }
 
 export function inclusiveRangeError(lo: number, hi: number): string {
   return `must be between ${lo} and ${hi}, inclusive`
 }
 
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?'
 const DNS1123_LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`
-const DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
 const DNS1035_LABEL_FMT = '[a-z]([-a-z0-9]*[a-z0-9])?'
 const DNS1035_LABEL_MSG = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character"
-const LABEL_KEY_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]'
-const LABEL_KEY_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
-const LABEL_VALUE_FMT = `(${LABEL_KEY_FMT})?`
-const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
 const CONFIG_KEY_FMT = '[-._a-zA-Z0-9]+'
 const CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
 const PERCENT_FMT = '[0-9]+%'
@@ -36,8 +37,6 @@ const whole = (fmt: string) => new RegExp(`^${fmt}$`)
 const DNS1123_LABEL_RE = whole(DNS1123_LABEL_FMT)
 const DNS1123_SUBDOMAIN_RE = whole(DNS1123_SUBDOMAIN_FMT)
 const DNS1035_LABEL_RE = whole(DNS1035_LABEL_FMT)
-const LABEL_KEY_RE = whole(LABEL_KEY_FMT)
-const LABEL_VALUE_RE = whole(LABEL_VALUE_FMT)
 const CONFIG_KEY_RE = whole(CONFIG_KEY_FMT)
 const PERCENT_RE = whole(PERCENT_FMT)
 
@@ -52,45 +51,10 @@ export function isDNS1123Label(value: string): string[] {
   return errs
 }
 
-export function isDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = []
-  if (value.length > 253) errs.push(maxLenError(253))
-  if (!DNS1123_SUBDOMAIN_RE.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'))
-  return errs
-}
-
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = []
   if (value.length > 63) errs.push(maxLenError(63))
   if (!DNS1035_LABEL_RE.test(value)) errs.push(regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, 'my-name', 'abc-123'))
-  return errs
-}
-
-/** content.IsLabelKey (a.k.a. IsQualifiedName): `[prefix/]name`. */
-export function isQualifiedName(value: string): string[] {
-  const errs: string[] = []
-  const parts = value.split('/')
-  let name: string
-  if (parts.length === 1) {
-    name = parts[0]
-  } else if (parts.length === 2) {
-    const prefix = parts[0]
-    name = parts[1]
-    if (prefix.length === 0) errs.push('prefix part must be non-empty')
-    else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`))
-  } else {
-    return [`a valid label key ${regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`]
-  }
-  if (name.length === 0) errs.push('name part must be non-empty')
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`)
-  if (!LABEL_KEY_RE.test(name)) errs.push(`name part ${regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, 'MyName', 'my.name', '123-abc')}`)
-  return errs
-}
-
-export function isLabelValue(value: string): string[] {
-  const errs: string[] = []
-  if (value.length > 63) errs.push(maxLenError(63))
-  if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'))
   return errs
 }
 

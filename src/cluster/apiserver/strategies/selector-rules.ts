@@ -1,6 +1,7 @@
 // metav1 LabelSelector (`spec.selector`) validation and matching as the workload validators need them:
-// ValidateLabelSelector's messages, and LabelSelectorAsSelector semantics for "does it select the template".
-import type {FieldError} from '../../api/errors.js'
+// ValidateLabelSelector's messages; "does it select the template" is api/label-selector.ts's LabelSelectorAsSelector.
+import {ApiError, type FieldError} from '../../api/errors.js'
+import {labelSelectorFromSpec, matchesLabels, type LabelSelector} from '../../api/label-selector.js'
 import {child, forbidden, index, invalid, invalidEach, required} from './field-errors.js'
 import {isLabelValue, isQualifiedName} from './name-rules.js'
 import {validateLabels} from './object-meta-validation.js'
@@ -40,24 +41,28 @@ export function isEmptySelectorSpec(sel: SelectorSpec): boolean {
   return Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0
 }
 
-/** True when LabelSelectorAsSelector would fail (unknown operator), so matching is skipped. */
-export function selectorUnparsable(sel: SelectorSpec): boolean {
-  return (sel.matchExpressions ?? []).some((e) => !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator ?? ''))
+/**
+ * metav1.LabelSelectorAsSelector, or undefined where it fails (unknown operator, invalid key or value): the
+ * validators have already reported why as field errors, so the 400 that label-selector.ts throws is dropped.
+ */
+export function selectorFromSpec(sel: SelectorSpec | null | undefined): LabelSelector | undefined {
+  try {
+    return labelSelectorFromSpec(sel && {...sel, matchExpressions: sel.matchExpressions?.map(asExpression)})
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 400) return undefined
+    throw err
+  }
 }
 
-/** Selector.Matches; a nil selector matches nothing, an empty one everything. */
+const asExpression = (e: NonNullable<SelectorSpec['matchExpressions']>[number]) => ({...e, key: e.key ?? '', operator: e.operator ?? ''})
+
+/** True when LabelSelectorAsSelector would fail, so matching is skipped (ValidateDeploymentSpec's "invalid label selector"). */
+export function selectorUnparsable(sel: SelectorSpec): boolean {
+  return selectorFromSpec(sel) === undefined
+}
+
+/** Selector.Matches; a nil selector matches nothing, an empty one everything, an unparsable one nothing. */
 export function selectorMatches(sel: SelectorSpec | null | undefined, labels: Record<string, string> | null | undefined): boolean {
-  if (!sel) return false
-  const set = labels ?? {}
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (set[k] !== v) return false
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.hasOwn(set, e.key ?? '')
-    const value = set[e.key ?? '']
-    const values = e.values ?? []
-    if (e.operator === 'In' && !(has && values.includes(value))) return false
-    if (e.operator === 'NotIn' && has && values.includes(value)) return false
-    if (e.operator === 'Exists' && !has) return false
-    if (e.operator === 'DoesNotExist' && has) return false
-  }
-  return true
+  const selector = selectorFromSpec(sel)
+  return selector !== undefined && matchesLabels(selector, labels)
 }

@@ -1,8 +1,9 @@
 // Whether a Docker engine answers on this machine. The only place besides the Docker runtime that
 // talks to Docker; kept tiny so `kcluster start --driver auto` can decide in well under a second.
-import Docker from 'dockerode'
 
 export async function dockerEngineAnswers(timeoutMs = 1500): Promise<{ok: true} | {ok: false; reason: string}> {
+  // Imported here, not at the top: dockerode costs ~100 ms to load and most commands never need it.
+  const {default: Docker} = await import('dockerode')
   const docker = new Docker()
   try {
     await Promise.race([

@@ -11,22 +11,32 @@ export interface SimulatedRuntimeOptions {
   clock: Clock
   /** Time from start() to running. */
   startDelayMs?: number
+  /** Time a container takes to exit after SIGTERM; past the grace period it is killed instead. */
+  stopDelayMs?: number
   /** Where the container table is kept across restarts; in memory only when absent. */
   statePath?: string
-  /** Pod IPs are handed out from 10.244.<n>.x. */
-  podSubnetIndex?: number
+  /** Coalesce table writes within this window (the table is also flushed on stop). */
+  saveDelayMs?: number
 }
+
+type PersistedState = {state: 'created'} | {state: 'running'; startedAt: string} | {state: 'exited'; startedAt?: string; finishedAt: string; exitCode: number; reason: string}
 
 interface PersistedContainer {
   id: string
   spec: ContainerSpec
-  state: {state: 'created'} | {state: 'running'; startedAt: string} | {state: 'exited'; startedAt?: string; finishedAt: string; exitCode: number; reason: string}
+  state: PersistedState
   podIP: string
 }
 
 export class SimulatedRuntime implements ContainerRuntime {
   readonly name = 'sim'
   private readonly containers = new Map<string, PersistedContainer>()
+  // Indexes so that a pod's reconcile costs O(its containers), not O(all containers).
+  private readonly byPod = new Map<string, Set<string>>()
+  private readonly podIPs = new Map<string, string>()
+  private readonly usedIPs = new Set<string>()
+  private nextIP = 2
+  private saveTimer?: NodeJS.Timeout
   private readonly startDelayMs: number
 
   constructor(private readonly opts: SimulatedRuntimeOptions) {
@@ -45,29 +55,49 @@ export class SimulatedRuntime implements ContainerRuntime {
   async start(spec: ContainerSpec): Promise<RuntimeContainer> {
     const id = randomBytes(32).toString('hex')
     const record: PersistedContainer = {id, spec, state: {state: 'created'}, podIP: this.podIPFor(spec.podUid)}
-    this.containers.set(id, record)
+    this.insert(record)
     if (this.startDelayMs > 0) await this.opts.clock.sleep(this.startDelayMs)
     if (!this.containers.has(id)) throw new Error(`container ${id} was removed while starting`)
     record.state = {state: 'running', startedAt: this.opts.clock.now().toISOString()}
-    this.save()
+    this.scheduleSave()
     return toRuntime(record)
   }
 
-  async stop(id: string): Promise<void> {
+  async stop(id: string, graceSeconds: number): Promise<void> {
     const record = this.containers.get(id)
     if (!record || record.state.state === 'exited') return
+    // A simulated process takes stopDelayMs to exit on SIGTERM (code 143); if that outlasts the grace
+    // period it is SIGKILLed when the grace period ends (code 137), as the kubelet does.
+    const stopDelay = this.opts.stopDelayMs ?? 0
+    const killed = stopDelay > graceSeconds * 1000
+    const wait = Math.min(stopDelay, graceSeconds * 1000)
+    if (wait > 0) await this.opts.clock.sleep(wait)
+    // Another stop may have finished while this one waited.
+    if ((record.state as PersistedState).state === 'exited') return
     const startedAt = record.state.state === 'running' ? record.state.startedAt : undefined
-    // Simulated processes exit on SIGTERM at once, with the code a shell gives a TERM-killed process.
-    record.state = {state: 'exited', startedAt, finishedAt: this.opts.clock.now().toISOString(), exitCode: 143, reason: 'Error'}
-    this.save()
+    record.state = {state: 'exited', startedAt, finishedAt: this.opts.clock.now().toISOString(), exitCode: killed ? 137 : 143, reason: 'Error'}
+    this.scheduleSave()
   }
 
   async remove(id: string): Promise<void> {
-    if (this.containers.delete(id)) this.save()
+    const record = this.containers.get(id)
+    if (!record) return
+    this.containers.delete(id)
+    const siblings = this.byPod.get(record.spec.podUid)
+    siblings?.delete(id)
+    if (siblings?.size === 0) {
+      this.byPod.delete(record.spec.podUid)
+      this.usedIPs.delete(this.podIPs.get(record.spec.podUid) ?? '')
+      this.podIPs.delete(record.spec.podUid)
+    }
+    this.scheduleSave()
   }
 
   async list(filter: ContainerFilter = {}): Promise<RuntimeContainer[]> {
-    return [...this.containers.values()].filter((c) => !filter.podUid || c.spec.podUid === filter.podUid).map(toRuntime)
+    const candidates = filter.podUid !== undefined ? [...(this.byPod.get(filter.podUid) ?? [])].map((id) => this.containers.get(id)!) : [...this.containers.values()]
+    return candidates
+      .filter((c) => (filter.namespace === undefined || c.spec.namespace === filter.namespace) && (filter.podName === undefined || c.spec.podName === filter.podName))
+      .map(toRuntime)
   }
 
   async logs(id: string): Promise<string> {
@@ -76,16 +106,46 @@ export class SimulatedRuntime implements ContainerRuntime {
     return `simulated container ${record.spec.containerName} (${record.spec.image}) of pod ${record.spec.namespace}/${record.spec.podName}\n`
   }
 
-  /** A pod keeps one IP for all its containers, as with a shared sandbox. */
+  /** Write the table now (the control plane calls this when it stops). */
+  flush(): void {
+    clearTimeout(this.saveTimer)
+    this.saveTimer = undefined
+    const path = this.opts.statePath
+    if (!path) return
+    mkdirSync(dirname(path), {recursive: true})
+    const tmp = `${path}.tmp`
+    writeFileSync(tmp, JSON.stringify([...this.containers.values()]))
+    renameSync(tmp, path)
+  }
+
+  private insert(record: PersistedContainer): void {
+    this.containers.set(record.id, record)
+    const siblings = this.byPod.get(record.spec.podUid) ?? new Set<string>()
+    siblings.add(record.id)
+    this.byPod.set(record.spec.podUid, siblings)
+    this.podIPs.set(record.spec.podUid, record.podIP)
+    this.usedIPs.add(record.podIP)
+  }
+
+  /** A pod keeps one IP for all its containers, as with a shared sandbox. IPs come from 10.244.0.0/16. */
   private podIPFor(podUid: string): string {
-    for (const c of this.containers.values()) if (c.spec.podUid === podUid) return c.podIP
-    const used = new Set([...this.containers.values()].map((c) => c.podIP))
-    const subnet = this.opts.podSubnetIndex ?? 0
-    for (let i = 2; i < 65_000; i++) {
-      const ip = `10.244.${subnet + Math.floor(i / 254)}.${(i % 254) + 1}`
-      if (!used.has(ip)) return ip
+    const existing = this.podIPs.get(podUid)
+    if (existing) return existing
+    for (let tries = 0; tries < 65_000; tries++) {
+      const n = this.nextIP
+      this.nextIP = n >= 65_000 ? 2 : n + 1
+      const ip = `10.244.${Math.floor(n / 254)}.${(n % 254) + 1}`
+      if (!this.usedIPs.has(ip)) return ip
     }
     throw new Error('pod IP range exhausted')
+  }
+
+  // The table is a simulation's stand-in for Docker's own state; losing the last moments of it in a
+  // crash only means those simulated containers start again, so writes are coalesced.
+  private scheduleSave(): void {
+    if (!this.opts.statePath || this.saveTimer) return
+    this.saveTimer = setTimeout(() => this.flush(), this.opts.saveDelayMs ?? 200)
+    this.saveTimer.unref()
   }
 
   private load(path: string): void {
@@ -95,16 +155,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     } catch {
       return
     }
-    for (const record of JSON.parse(text) as PersistedContainer[]) this.containers.set(record.id, record)
-  }
-
-  private save(): void {
-    const path = this.opts.statePath
-    if (!path) return
-    mkdirSync(dirname(path), {recursive: true})
-    const tmp = `${path}.tmp`
-    writeFileSync(tmp, JSON.stringify([...this.containers.values()]))
-    renameSync(tmp, path)
+    for (const record of JSON.parse(text) as PersistedContainer[]) this.insert(record)
   }
 }
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {childSchema, fieldNames, itemSchema, schemaFor, UNKNOWN, type SchemaNode} from '../../../../src/cluster/apiserver/patch/patch-meta.js'
+import {childSchema, fieldNames, genericObjectSchema, itemSchema, schemaFor, schemaForKindName, UNKNOWN, type SchemaNode} from '../../../../src/cluster/apiserver/patch/patch-meta.js'
 
 /** Follows a path of field names; `[]` steps into list elements. */
 function nodeAt(root: SchemaNode, path: string): SchemaNode {
@@ -9,11 +9,14 @@ function nodeAt(root: SchemaNode, path: string): SchemaNode {
 const ROOTS: Array<[string, string]> = [
   ['', 'Pod'], ['', 'Service'], ['', 'Endpoints'], ['', 'Node'], ['', 'Namespace'], ['', 'ConfigMap'], ['', 'Secret'],
   ['', 'ServiceAccount'], ['', 'Event'], ['apps', 'Deployment'], ['apps', 'ReplicaSet'], ['coordination.k8s.io', 'Lease'],
+  ['apps', 'StatefulSet'], ['apps', 'DaemonSet'], ['batch', 'Job'], ['batch', 'CronJob'], ['autoscaling', 'Scale'],
 ]
 const deployment = schemaFor({group: 'apps', kind: 'Deployment'})!
 const pod = schemaFor({group: '', kind: 'Pod'})!
 const service = schemaFor({group: '', kind: 'Service'})!
 const node = schemaFor({group: '', kind: 'Node'})!
+const job = schemaFor({group: 'batch', kind: 'Job'})!
+const cronJob = schemaFor({group: 'batch', kind: 'CronJob'})!
 
 describe('patch metadata', () => {
   it.each(ROOTS)('has a root for %s/%s', (group, kind) => {
@@ -42,6 +45,9 @@ describe('patch metadata', () => {
     ['Service', service, 'spec.externalIPs', {listType: 'atomic'}],
     ['Node', node, 'status.addresses', {patchMergeKey: 'type', listType: 'atomic'}],
     ['Node', node, 'spec.podCIDRs', {patchStrategy: 'merge', listType: 'set'}],
+    ['Pod', pod, 'spec.containers.[].resources.claims', {listType: 'map', listMapKeys: ['name']}],
+    ['Job', job, 'status.conditions', {patchStrategy: 'merge', patchMergeKey: 'type', listType: 'atomic'}],
+    ['CronJob', cronJob, 'spec.jobTemplate.spec.template.spec.containers', {patchMergeKey: 'name', listMapKeys: ['name']}],
   ]
 
   it.each(lists)('%s %s carries its list metadata', (_, root, path, expected) => {
@@ -67,6 +73,42 @@ describe('patch metadata', () => {
     expect(nodeAt(deployment, 'spec.selector').atomic).toBe(true)
     expect(nodeAt(pod, 'metadata.ownerReferences.[]').atomic).toBe(true)
     expect(nodeAt(pod, 'spec.containers.[].env.[].valueFrom.secretKeyRef').atomic).toBe(true)
+  })
+
+  it('keeps ResourceRequirements.claims atomic for SMP but keyed for SSA', () => {
+    expect(nodeAt(pod, 'spec.containers.[].resources.claims').patchStrategy).toBeUndefined()
+  })
+
+  it('marks selector maps atomic for server-side apply', () => {
+    expect(nodeAt(pod, 'spec.nodeSelector')).toMatchObject({kind: 'map', atomic: true})
+    expect(nodeAt(pod, 'metadata.annotations').atomic).toBeUndefined()
+  })
+
+  it('records the TCP default of port protocols, which keys ports that omit it', () => {
+    expect(nodeAt(pod, 'spec.containers.[].ports.[].protocol').default).toBe('TCP')
+    expect(nodeAt(service, 'spec.ports.[].protocol').default).toBe('TCP')
+    expect(nodeAt(pod, 'spec.containers.[].env.[].name').default).toBeUndefined()
+  })
+
+  it('records which fields a typed empty object serializes', () => {
+    expect(nodeAt(deployment, 'metadata').typedZero).toBe('object')
+    expect(nodeAt(deployment, 'spec.strategy').typedZero).toBe('object')
+    expect(nodeAt(deployment, 'spec.selector').typedZero).toBe('null')
+    expect(nodeAt(job, 'spec.selector').typedZero).toBeUndefined()
+    expect(nodeAt(pod, 'spec.containers').typedZero).toBe('null')
+    expect(nodeAt(pod, 'spec.affinity').typedZero).toBeUndefined()
+  })
+
+  it('finds built-in kinds by name alone, as server-side apply names them', () => {
+    for (const [group, kind] of ROOTS) expect(schemaForKindName(kind)).toEqual(schemaFor({group, kind}))
+    expect(schemaForKindName('Widget')).toBeUndefined()
+  })
+
+  it('gives kinds without metadata a root that knows only ObjectMeta', () => {
+    const generic = genericObjectSchema()
+    expect(fieldNames(generic)).toEqual(['metadata'])
+    expect(nodeAt(generic, 'metadata.finalizers')).toMatchObject({kind: 'list', listType: 'set'})
+    expect(nodeAt(generic, 'spec')).toBe(UNKNOWN)
   })
 
   it('answers UNKNOWN for fields it has no metadata for', () => {

@@ -1,0 +1,35 @@
+// The node side of `kubectl logs`: find the pod's container in the runtime and return its output,
+// shaped by tailLines/limitBytes. Streaming (follow) arrives with the Docker runtime's log streams.
+import type {KubeObject} from '../api/types.js'
+import type {ContainerRuntime} from '../runtime/runtime.js'
+
+export interface LogOptions {
+  previous: boolean
+  tailLines?: number
+  limitBytes?: number
+  timestamps: boolean
+}
+
+export class PodLogReader {
+  constructor(private readonly runtime: ContainerRuntime) {}
+
+  /** undefined when the runtime holds no such container (the caller explains why from the pod status). */
+  async read(pod: KubeObject, container: string, opts: LogOptions): Promise<string | undefined> {
+    const held = (await this.runtime.list({podUid: pod.metadata.uid})).filter((c) => c.spec.containerName === container)
+    held.sort((a, b) => b.spec.restartCount - a.spec.restartCount)
+    const target = opts.previous ? held.find((c) => c.state.state === 'exited' && c !== held[0]) : held[0]
+    if (!target) return undefined
+    let text = await this.runtime.logs(target.id)
+    if (opts.timestamps) {
+      const stamp = target.state.state === 'running' ? target.state.startedAt.toISOString().replace('Z', '000000Z') : new Date().toISOString()
+      text = text.split('\n').map((line, i, all) => (i === all.length - 1 && line === '' ? line : `${stamp} ${line}`)).join('\n')
+    }
+    if (opts.tailLines !== undefined) {
+      const lines = text.split('\n')
+      const trailing = lines[lines.length - 1] === '' ? lines.pop() : undefined
+      text = lines.slice(Math.max(0, lines.length - opts.tailLines)).join('\n') + (trailing !== undefined && lines.length > 0 ? '\n' : '')
+    }
+    if (opts.limitBytes !== undefined) text = Buffer.from(text).subarray(0, opts.limitBytes).toString()
+    return text
+  }
+}

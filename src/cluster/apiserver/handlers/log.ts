@@ -1,0 +1,50 @@
+// GET pods/<name>/log: the container's output as text/plain, with the real server's 400s for a
+// missing, ambiguous or not-yet-started container.
+import type {ContainerStatus, Pod} from 'kubernetes-types/core/v1.js'
+import {badRequest} from '../../api/errors.js'
+import type {ResourceRequest} from '../handler-context.js'
+
+export async function handleLog(rr: ResourceRequest): Promise<void> {
+  const {info, services, resource, res} = rr
+  const name = info.name!
+  const pod = (await services.registry.get(resource, info.namespace, name)) as unknown as Pod
+  const containers = pod.spec?.containers ?? []
+  let container = info.query.get('container') ?? ''
+  if (!container) {
+    const annotated = pod.metadata?.annotations?.['kubectl.kubernetes.io/default-container']
+    if (annotated) container = annotated
+    else if (containers.length === 1) container = containers[0].name
+    else throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`)
+  }
+  if (!containers.some((c) => c.name === container) && !(pod.spec?.initContainers ?? []).some((c) => c.name === container))
+    throw badRequest(`container ${container} is not valid for pod ${name}`)
+  const previous = info.query.get('previous') === 'true'
+  const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container)
+  if (!previous && (!status || status.state?.waiting)) throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${waitingReason(status)}`)
+  const reader = services.podLogs
+  if (!reader) throw badRequest(`logs are not available for pod "${name}" on this node`)
+  const text = await reader.read(pod as never, container, {
+    previous,
+    tailLines: numberParam(info.query, 'tailLines'),
+    limitBytes: numberParam(info.query, 'limitBytes'),
+    timestamps: info.query.get('timestamps') === 'true',
+  })
+  if (text === undefined) {
+    if (previous) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`)
+    throw badRequest(`container "${container}" in pod "${name}" is not available on the node yet`)
+  }
+  res.writeHead(200, {'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text)})
+  res.end(text)
+}
+
+function waitingReason(status: ContainerStatus | undefined): string {
+  return status?.state?.waiting?.reason ?? 'ContainerCreating'
+}
+
+function numberParam(query: URLSearchParams, key: string): number | undefined {
+  const raw = query.get(key)
+  if (raw === null) return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`${key} must be a non-negative integer, got ${JSON.stringify(raw)}`)
+  return n
+}

@@ -1,0 +1,275 @@
+// In-process control plane on the simulated runtime, driven over real HTTPS with the admin client
+// certificate. Tests look only at what a client can see: HTTP answers, stored objects, watch streams.
+import https from 'node:https'
+import type {IncomingHttpHeaders, IncomingMessage} from 'node:http'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {startControlPlane, type ControlPlane, type ControlPlaneOptions} from '../../src/cluster/controlplane/control-plane.js'
+import {ensureCertificates, type ClusterCertificates} from '../../src/cluster/pki/certificates.js'
+
+export const NODE_NAME = 'itest-node'
+
+export interface RequestOptions {
+  /** An object is sent as JSON; a string or Buffer is sent verbatim. */
+  body?: unknown
+  /** Defaults to application/json when there is a body; null sends no Content-Type at all. */
+  contentType?: string | null
+  accept?: string
+  headers?: Record<string, string>
+  /** Connect without the client certificate. */
+  anonymous?: boolean
+  timeoutMs?: number
+}
+
+export interface HttpResult {
+  status: number
+  headers: IncomingHttpHeaders
+  text: string
+  /** The parsed body; undefined when it is not JSON. */
+  json: any
+}
+
+export interface WatchEvent {
+  type: string
+  object: any
+  /** The line as it came off the wire (without the trailing newline). */
+  raw: string
+}
+
+export interface WatchStream {
+  status: number
+  headers: IncomingHttpHeaders
+  /** The next event; rejects if none arrives in time or the stream ends first. */
+  next(timeoutMs?: number): Promise<WatchEvent>
+  /** Events up to and including the first one that satisfies `until`. */
+  collect(until: (e: WatchEvent) => boolean, timeoutMs?: number): Promise<WatchEvent[]>
+  /** Resolves with the events still unread once the server ends the stream; rejects after timeoutMs. */
+  ended(timeoutMs?: number): Promise<WatchEvent[]>
+  close(): void
+}
+
+export interface TestCluster {
+  url: string
+  stateDir: string
+  certificates: ClusterCertificates
+  request(method: string, path: string, opts?: RequestOptions): Promise<HttpResult>
+  watch(path: string, opts?: {accept?: string}): Promise<WatchStream>
+  stop(): Promise<void>
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000
+
+/** A fresh cluster in its own temp state dir on a free port. */
+export async function startTestCluster(overrides: Partial<ControlPlaneOptions> = {}): Promise<TestCluster> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'kcluster-itest-'))
+  const certificates = await ensureCertificates(join(stateDir, 'pki'))
+  let cp: ControlPlane
+  try {
+    cp = await startControlPlane({
+      name: NODE_NAME,
+      stateDir,
+      port: 0,
+      driver: 'sim',
+      certificates,
+      simStartDelayMs: 50,
+      bookmarkIntervalMs: 200,
+      ...overrides,
+    })
+  } catch (error) {
+    rmSync(stateDir, {recursive: true, force: true})
+    throw error
+  }
+  const open = (method: string, path: string, opts: RequestOptions) => openRequest(cp.port, certificates, method, path, opts)
+  return {
+    url: cp.url,
+    stateDir,
+    certificates,
+    async request(method, path, opts = {}) {
+      const {res, body} = await open(method, path, opts).then(async (res) => ({res, body: await readAll(res, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS)}))
+      const text = body.toString('utf8')
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch {
+        json = undefined
+      }
+      return {status: res.statusCode ?? 0, headers: res.headers, text, json}
+    },
+    async watch(path, opts = {}) {
+      const res = await open('GET', path, {accept: opts.accept})
+      return lineReader(res)
+    },
+    async stop() {
+      try {
+        await cp.stop()
+      } finally {
+        rmSync(stateDir, {recursive: true, force: true})
+      }
+    },
+  }
+}
+
+function openRequest(port: number, pki: ClusterCertificates, method: string, path: string, opts: RequestOptions): Promise<IncomingMessage> {
+  let payload: Buffer | undefined
+  if (opts.body !== undefined) payload = Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body))
+  const headers: Record<string, string> = {...opts.headers}
+  if (opts.accept) headers.Accept = opts.accept
+  if (payload) {
+    headers['Content-Length'] = String(payload.length)
+    if (opts.contentType !== null) headers['Content-Type'] = opts.contentType ?? 'application/json'
+  }
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        ca: pki.caCert,
+        ...(opts.anonymous ? {} : {cert: pki.adminCert, key: pki.adminKey}),
+        headers,
+        agent: false,
+      },
+      resolve,
+    )
+    req.setTimeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => req.destroy(new Error(`${method} ${path}: no response in time`)))
+    req.on('error', reject)
+    if (payload) req.write(payload)
+    req.end()
+  })
+}
+
+function readAll(res: IncomingMessage, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    const timer = setTimeout(() => {
+      res.destroy()
+      reject(new Error('response body did not complete in time'))
+    }, timeoutMs)
+    res.on('data', (c: Buffer) => chunks.push(c))
+    res.on('end', () => {
+      clearTimeout(timer)
+      resolve(Buffer.concat(chunks))
+    })
+    res.on('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
+  })
+}
+
+function lineReader(res: IncomingMessage): WatchStream {
+  const queue: WatchEvent[] = []
+  let buffer = ''
+  let done = false
+  let wake: (() => void) | undefined
+  const notify = () => {
+    wake?.()
+    wake = undefined
+  }
+  res.setEncoding('utf8')
+  res.on('data', (chunk: string) => {
+    buffer += chunk
+    let nl: number
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const raw = buffer.slice(0, nl)
+      buffer = buffer.slice(nl + 1)
+      if (raw === '') continue
+      let parsed: {type?: string; object?: unknown}
+      try {
+        parsed = JSON.parse(raw)
+      } catch {
+        parsed = {type: 'UNPARSEABLE', object: raw}
+      }
+      queue.push({type: String(parsed.type), object: parsed.object, raw})
+    }
+    notify()
+  })
+  const finish = () => {
+    done = true
+    notify()
+  }
+  res.on('end', finish)
+  res.on('close', finish)
+  res.on('error', finish)
+
+  // Wait until the queue has something or the stream ended; false on timeout.
+  const waitForData = (deadline: number) =>
+    new Promise<boolean>((resolve) => {
+      if (queue.length > 0 || done) return resolve(true)
+      const timer = setTimeout(() => {
+        wake = undefined
+        resolve(false)
+      }, Math.max(0, deadline - Date.now()))
+      wake = () => {
+        clearTimeout(timer)
+        resolve(true)
+      }
+    })
+
+  const stream: WatchStream = {
+    status: res.statusCode ?? 0,
+    headers: res.headers,
+    async next(timeoutMs = DEFAULT_TIMEOUT_MS) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        if (queue.length > 0) return queue.shift()!
+        if (done) throw new Error('watch stream ended before the next event')
+        if (!(await waitForData(deadline))) throw new Error(`no watch event within ${timeoutMs} ms`)
+      }
+    },
+    async collect(until, timeoutMs = DEFAULT_TIMEOUT_MS) {
+      const deadline = Date.now() + timeoutMs
+      const seen: WatchEvent[] = []
+      for (;;) {
+        const left = deadline - Date.now()
+        if (left <= 0) throw new Error(`watch condition not met within ${timeoutMs} ms; saw ${JSON.stringify(seen.map((e) => e.type))}`)
+        const event = await stream.next(left)
+        seen.push(event)
+        if (until(event)) return seen
+      }
+    },
+    async ended(timeoutMs = DEFAULT_TIMEOUT_MS) {
+      const deadline = Date.now() + timeoutMs
+      while (!done) {
+        if (Date.now() >= deadline) throw new Error(`watch stream still open after ${timeoutMs} ms`)
+        // Unread events do not end the wait; only the end of the stream does.
+        if (queue.length > 0) await new Promise((r) => setTimeout(r, 10))
+        else await waitForData(deadline)
+      }
+      return queue.splice(0)
+    },
+    close() {
+      res.destroy()
+    },
+  }
+  return stream
+}
+
+/** Poll until fn returns a truthy value; fails with the last error after timeoutMs. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const value = await fn()
+      if (value) return value
+    } catch (error) {
+      last = error
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+}
+
+/** Unique names per test, so tests in one file never see each other's objects. */
+let counter = 0
+export function uniqueName(prefix: string): string {
+  counter += 1
+  return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 6)}`
+}
+
+export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json'
+export const AGGREGATED_ACCEPT =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json'
