@@ -90,6 +90,9 @@ function decodeStruct(obj: Record<string, unknown>, name: string, schema: OpenAp
     const prop = schema.properties?.[key]
     if (!prop) {
       if (st.strict) st.unknown.push(`unknown field "${path}"`)
+      // Go's decoder has nowhere to put an unknown field, so (when the request is not refused) it is
+      // dropped, never stored: remove it from the body.
+      delete obj[key]
       continue
     }
     decodeValue(value, prop, goTypeOfField(name, key, prop), st, {struct, fieldStack: [...ctx.fieldStack, key], strictPath: path})

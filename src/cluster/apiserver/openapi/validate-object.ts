@@ -23,7 +23,8 @@ export interface ValidationResult {
 
 /**
  * Decodes `obj` as the kind `gvk` the way the API server does and reports what it would reject or warn
- * about. Kinds without a generated schema (custom resources) pass unchecked.
+ * about. Unknown fields are removed from `obj` in place, as the real decoder drops them. Kinds without
+ * a generated schema (custom resources) pass unchecked.
  */
 export function validateObject(obj: unknown, gvk: GroupVersionKind, mode: FieldValidation, options: ValidateOptions = {}): ValidationResult {
   const name = schemaNameOf(gvk)
