@@ -9,6 +9,7 @@ import type {ObjectKey, ReconcileResult, Reconciler} from '../controllers/reconc
 import {logger} from '../log.js'
 import type {ContainerRuntime, RuntimeContainer} from '../runtime/runtime.js'
 import {planPodStatus} from './pod-status.js'
+import {jsonEqual} from '../apiserver/registry/codec.js'
 
 const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
 const MANAGER = 'kubelet'
@@ -69,6 +70,9 @@ export class PodSyncReconciler implements Reconciler {
 
   private async writeStatus(pod: KubeObject & Pod, containers: RuntimeContainer[]): Promise<void> {
     const {registry, runtime, clock, hostIP} = this.opts
+    // Most reconciles follow our own status writes: skip the API round when nothing would change.
+    const planned = planPodStatus({pod, containers, hostIP, runtimeName: runtime.name, now: clock.now()})
+    if (jsonEqual(planned, pod.status)) return
     await registry.update(
       PODS,
       pod.metadata.namespace,

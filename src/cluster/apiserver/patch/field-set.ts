@@ -125,7 +125,16 @@ export class FieldSet {
   }
 
   equals(other: FieldSet): boolean {
-    return JSON.stringify(this.toFieldsV1()) === JSON.stringify(other.toFieldsV1())
+    if (this.members.size !== other.members.size) return false
+    for (const id of this.members.keys()) if (!other.members.has(id)) return false
+    const mine = [...this.children].filter(([, c]) => !c.set.isEmpty())
+    const theirs = [...other.children].filter(([, c]) => !c.set.isEmpty())
+    if (mine.length !== theirs.length) return false
+    for (const [id, c] of mine) {
+      const o = other.children.get(id)
+      if (!o || !c.set.equals(o.set)) return false
+    }
+    return true
   }
 
   /** Every member path, members before children at each level, in element order (Set.Iterate). */
@@ -154,30 +163,31 @@ export class FieldSet {
   static fromFieldsV1(json: unknown): FieldSet {
     const set = new FieldSet()
     if (!isPlainObject(json)) throw new FieldPathError('FieldsV1 must be a JSON object')
-    readInto(set, json)
+    set.readFieldsV1(json)
     return set
   }
-}
 
-/** Fills `set` with the entries of `json`; returns whether the node is itself a member. */
-function readInto(set: FieldSet, json: Record<string, unknown>): boolean {
-  let isMember = false
-  let hasEntries = false
-  for (const [key, sub] of Object.entries(json)) {
-    if (key === '.') {
-      isMember = true
-      continue
+  // Builds the tree level by level (each subtree is attached once, not re-inserted path by path);
+  // returns whether the node is itself a member.
+  private readFieldsV1(json: Record<string, unknown>): boolean {
+    let isMember = false
+    let hasEntries = false
+    for (const [key, sub] of Object.entries(json)) {
+      if (key === '.') {
+        isMember = true
+        continue
+      }
+      const pe = parseElement(key)
+      if (pe === undefined) continue
+      if (!isPlainObject(sub)) throw new FieldPathError(`FieldsV1 entry ${JSON.stringify(key)} must be an object`)
+      hasEntries = true
+      const id = serializeElement(pe)
+      const grand = new FieldSet()
+      if (grand.readFieldsV1(sub)) this.members.set(id, pe)
+      if (!grand.isEmpty()) this.children.set(id, {pe, set: grand})
     }
-    const pe = parseElement(key)
-    if (pe === undefined) continue
-    if (!isPlainObject(sub)) throw new FieldPathError(`FieldsV1 entry ${JSON.stringify(key)} must be an object`)
-    hasEntries = true
-    const grand = new FieldSet()
-    const childIsMember = readInto(grand, sub)
-    if (childIsMember) set.insert([pe])
-    if (!grand.isEmpty()) for (const p of grand.paths()) set.insert([pe, ...p])
+    return isMember || !hasEntries
   }
-  return isMember || !hasEntries
 }
 
 function sorted(pes: PathElement[]): PathElement[] {

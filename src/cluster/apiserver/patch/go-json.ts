@@ -9,7 +9,11 @@ function hex4(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`
 }
 
+// Strings with nothing to escape (almost all names and keys) skip the per-character loop.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029]/
+
 export function goJsonString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`
   let out = '"'
   for (const ch of s) {
     const code = ch.codePointAt(0) ?? 0

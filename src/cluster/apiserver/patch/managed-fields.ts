@@ -113,7 +113,8 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] {
     const entry: ManagedFieldsEntry = {manager: r.manager, operation: r.operation, apiVersion: r.apiVersion}
     if (r.time) entry.time = r.time
     entry.fieldsType = 'FieldsV1'
-    entry.fieldsV1 = unchanged ? structuredClone(r.original!.entry.fieldsV1 ?? {}) : r.set.toFieldsV1()
+    // An unchanged set keeps its stored JSON as is: it was decoded for this write alone, so sharing it is safe.
+    entry.fieldsV1 = unchanged ? (r.original!.entry.fieldsV1 ?? {}) : r.set.toFieldsV1()
     if (r.subresource) entry.subresource = r.subresource
     entries.push(entry)
   }

@@ -70,6 +70,9 @@ class Comparer {
     const other = shapeOf(rhs !== undefined && rhs !== null ? rhs : lhs)
     if (shape !== other || shape === 'scalar') return this.leaf(lhs, rhs, pos)
     if (isEmptyOrNull(lhs) && isEmptyOrNull(rhs)) return this.leaf(lhs, rhs, pos)
+    // Near the root, skip whole unchanged subtrees (a status write leaves spec and metadata alone).
+    // Only near the root: deeper, the equality check would be repeated at every level of a changed path.
+    if (pos.path.length <= 2 && lhs !== undefined && rhs !== undefined && jsonEqual(lhs, rhs)) return
     if (shape === 'map') {
       if (isAtomicObject(this.keys, pos)) return this.leaf(lhs, rhs, pos)
       const l = isPlainObject(lhs) ? lhs : {}

@@ -143,7 +143,10 @@ export class ObjectRegistry {
       const requestedVersion = next.metadata.resourceVersion
       if (requestedVersion && requestedVersion !== old.metadata.resourceVersion) throw conflict(groupResource(r), name)
       const prepared = await this.prepareUpdate(r, next, old, opts)
+      // A write that changes nothing is not written (no new resourceVersion). Checked before
+      // managedFields are computed: an unchanged object gives no field to own.
       if (sameStoredContent(prepared, old)) return {object: old, created: false}
+      prepared.metadata.managedFields = this.managedFieldsFor(r, old, prepared, opts)
       if (opts.dryRun) return {object: prepared, created: false}
       try {
         if (readyToRemove(r, prepared)) {
@@ -169,7 +172,6 @@ export class ObjectRegistry {
     if (opts.subresource === 'binding') {
       // Binding is the one sanctioned write of spec.nodeName; bind-pod.ts makes exactly that change.
       if (metaErrors.length > 0) throw invalid(r, old.metadata.name ?? '', metaErrors)
-      next.metadata.managedFields = this.managedFieldsFor(r, old, next, opts)
       return next
     }
     strategy.applyDefaults(next)
@@ -178,7 +180,6 @@ export class ObjectRegistry {
     if (r.hasGeneration && opts.subresource === 'status') next.metadata.generation = old.metadata.generation
     const errors = [...metaErrors, ...strategy.validateUpdate(next, old)]
     if (errors.length > 0) throw invalid(r, old.metadata.name ?? '', errors)
-    next.metadata.managedFields = this.managedFieldsFor(r, old, next, opts)
     return next
   }
 

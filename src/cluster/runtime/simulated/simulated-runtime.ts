@@ -1,8 +1,9 @@
 // A ContainerRuntime with no containers: each "container" is a record that becomes running after a
 // configurable start delay (on the injected clock). Its table is persisted in the state dir, the way
-// Docker keeps containers across a control-plane restart, so pods survive stop/start unchanged.
+// Docker keeps containers across a control-plane restart, so pods survive stop/start unchanged: an
+// append-only journal of changes (one JSON line each), rewritten as a compact snapshot on flush().
 import {randomBytes} from 'node:crypto'
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import type {Clock} from '../../clock.js'
 import type {ContainerFilter, ContainerRuntime, ContainerSpec, RuntimeContainer} from '../runtime.js'
@@ -15,7 +16,7 @@ export interface SimulatedRuntimeOptions {
   stopDelayMs?: number
   /** Where the container table is kept across restarts; in memory only when absent. */
   statePath?: string
-  /** Coalesce table writes within this window (the table is also flushed on stop). */
+  /** Coalesce journal appends within this window (the table is also flushed on stop). */
   saveDelayMs?: number
 }
 
@@ -37,6 +38,7 @@ export class SimulatedRuntime implements ContainerRuntime {
   private readonly usedIPs = new Set<string>()
   private nextIP = 2
   private saveTimer?: NodeJS.Timeout
+  private readonly journal: string[] = []
   private readonly startDelayMs: number
 
   constructor(private readonly opts: SimulatedRuntimeOptions) {
@@ -56,10 +58,11 @@ export class SimulatedRuntime implements ContainerRuntime {
     const id = randomBytes(32).toString('hex')
     const record: PersistedContainer = {id, spec, state: {state: 'created'}, podIP: this.podIPFor(spec.podUid)}
     this.insert(record)
+    this.record({put: record})
     if (this.startDelayMs > 0) await this.opts.clock.sleep(this.startDelayMs)
     if (!this.containers.has(id)) throw new Error(`container ${id} was removed while starting`)
     record.state = {state: 'running', startedAt: this.opts.clock.now().toISOString()}
-    this.scheduleSave()
+    this.record({put: record})
     return toRuntime(record)
   }
 
@@ -76,21 +79,11 @@ export class SimulatedRuntime implements ContainerRuntime {
     if ((record.state as PersistedState).state === 'exited') return
     const startedAt = record.state.state === 'running' ? record.state.startedAt : undefined
     record.state = {state: 'exited', startedAt, finishedAt: this.opts.clock.now().toISOString(), exitCode: killed ? 137 : 143, reason: 'Error'}
-    this.scheduleSave()
+    this.record({put: record})
   }
 
   async remove(id: string): Promise<void> {
-    const record = this.containers.get(id)
-    if (!record) return
-    this.containers.delete(id)
-    const siblings = this.byPod.get(record.spec.podUid)
-    siblings?.delete(id)
-    if (siblings?.size === 0) {
-      this.byPod.delete(record.spec.podUid)
-      this.usedIPs.delete(this.podIPs.get(record.spec.podUid) ?? '')
-      this.podIPs.delete(record.spec.podUid)
-    }
-    this.scheduleSave()
+    if (this.forget(id)) this.record({del: id})
   }
 
   async list(filter: ContainerFilter = {}): Promise<RuntimeContainer[]> {
@@ -106,16 +99,31 @@ export class SimulatedRuntime implements ContainerRuntime {
     return `simulated container ${record.spec.containerName} (${record.spec.image}) of pod ${record.spec.namespace}/${record.spec.podName}\n`
   }
 
-  /** Write the table now (the control plane calls this when it stops). */
+  /** Write the whole table as a compact snapshot (the control plane calls this when it stops). */
   flush(): void {
     clearTimeout(this.saveTimer)
     this.saveTimer = undefined
+    this.journal.length = 0
     const path = this.opts.statePath
     if (!path) return
     mkdirSync(dirname(path), {recursive: true})
     const tmp = `${path}.tmp`
-    writeFileSync(tmp, JSON.stringify([...this.containers.values()]))
+    writeFileSync(tmp, [...this.containers.values()].map((record) => `${JSON.stringify({put: record})}\n`).join(''))
     renameSync(tmp, path)
+  }
+
+  private forget(id: string): boolean {
+    const record = this.containers.get(id)
+    if (!record) return false
+    this.containers.delete(id)
+    const siblings = this.byPod.get(record.spec.podUid)
+    siblings?.delete(id)
+    if (siblings?.size === 0) {
+      this.byPod.delete(record.spec.podUid)
+      this.usedIPs.delete(this.podIPs.get(record.spec.podUid) ?? '')
+      this.podIPs.delete(record.spec.podUid)
+    }
+    return true
   }
 
   private insert(record: PersistedContainer): void {
@@ -141,11 +149,20 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   // The table is a simulation's stand-in for Docker's own state; losing the last moments of it in a
-  // crash only means those simulated containers start again, so writes are coalesced.
-  private scheduleSave(): void {
-    if (!this.opts.statePath || this.saveTimer) return
-    this.saveTimer = setTimeout(() => this.flush(), this.opts.saveDelayMs ?? 200)
+  // crash only means those simulated containers start again, so appends are coalesced.
+  private record(change: {put: PersistedContainer} | {del: string}): void {
+    if (!this.opts.statePath) return
+    this.journal.push(`${JSON.stringify(change)}\n`)
+    this.saveTimer ??= setTimeout(() => this.appendJournal(), this.opts.saveDelayMs ?? 200)
     this.saveTimer.unref()
+  }
+
+  private appendJournal(): void {
+    this.saveTimer = undefined
+    if (this.journal.length === 0 || !this.opts.statePath) return
+    mkdirSync(dirname(this.opts.statePath), {recursive: true})
+    appendFileSync(this.opts.statePath, this.journal.join(''))
+    this.journal.length = 0
   }
 
   private load(path: string): void {
@@ -155,7 +172,21 @@ export class SimulatedRuntime implements ContainerRuntime {
     } catch {
       return
     }
-    for (const record of JSON.parse(text) as PersistedContainer[]) this.insert(record)
+    for (const line of text.split('\n')) {
+      if (!line) continue
+      let change: {put?: PersistedContainer; del?: string}
+      try {
+        change = JSON.parse(line)
+      } catch {
+        continue // a line cut short by a crash
+      }
+      if (change.put) {
+        this.containers.delete(change.put.id)
+        this.insert(change.put)
+      } else if (change.del) {
+        this.forget(change.del)
+      }
+    }
   }
 }
 
