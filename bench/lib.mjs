@@ -86,3 +86,24 @@ export function clusterClient(home, name) {
 export function kubectlPath() {
   return execFileSync('sh', ['-c', 'command -v kubectl'], {encoding: 'utf8'}).trim()
 }
+
+/** `count` POSTs from 8 concurrent clients; each must answer 201. Latency percentiles and rate. */
+export async function createMany(client, count, requestFor) {
+  const latencies = []
+  let next = 0
+  const t0 = process.hrtime.bigint()
+  await Promise.all(
+    Array.from({length: 8}, async () => {
+      while (next < count) {
+        const [path, body] = requestFor(next++)
+        const s = process.hrtime.bigint()
+        const r = await client.request('POST', path, body)
+        if (r.status !== 201) throw new Error(`POST ${path}: ${r.status} ${r.body}`)
+        latencies.push(Number(process.hrtime.bigint() - s) / 1e6)
+      }
+    }),
+  )
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+  const s = stats(latencies)
+  return {perSecond: count / seconds, p50: s.p50, p99: s.p99}
+}

@@ -28,6 +28,7 @@ ${EXIT_CODES_HELP}`
     port: Flags.integer({description: 'API server port on 127.0.0.1 (first start only; default: a free port).', min: 1, max: 65_535}),
     foreground: Flags.boolean({description: 'Run the control plane in this process, logging to stdout, until Ctrl-C.', default: false, exclusive: ['json']}),
     wait: Flags.string({description: 'Also wait until the node is Ready, for at most this long (e.g. 60s, 2m).'}),
+    'sim-start-delay': Flags.string({description: 'Simulated runtime: how long a container takes to start (e.g. 0s, 2s; default 50ms). Kept for later starts.'}),
   }
 
   async run(): Promise<StartResult> {
@@ -43,6 +44,7 @@ ${EXIT_CODES_HELP}`
       port: flags.port,
       foreground: flags.foreground,
       waitMs: flags.wait === undefined ? undefined : parseDuration(flags.wait),
+      simStartDelayMs: flags['sim-start-delay'] === undefined ? undefined : parseDuration(flags['sim-start-delay']),
     })
     await renderSteps(steps, context, {quiet: this.jsonEnabled(), plain: flags.foreground})
     const result = startResult(context)

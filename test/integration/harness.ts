@@ -44,9 +44,16 @@ export interface TestCluster {
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
-/** A fresh cluster in its own temp state dir on a free port. */
-export async function startTestCluster(overrides: Partial<ControlPlaneOptions> = {}): Promise<TestCluster> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'kcluster-itest-'))
+export interface StateDirOptions {
+  /** Reuse this state dir (a restart) instead of a fresh one. */
+  stateDir?: string
+  /** Leave the state dir in place on stop, for a later restart. */
+  keepState?: boolean
+}
+
+/** A cluster in its own temp state dir (fresh unless given) on a free port. */
+export async function startTestCluster(overrides: Partial<ControlPlaneOptions> = {}, dirs: StateDirOptions = {}): Promise<TestCluster> {
+  const stateDir = dirs.stateDir ?? mkdtempSync(join(tmpdir(), 'kcluster-itest-'))
   const certificates = await ensureCertificates(join(stateDir, 'pki'))
   let cp: ControlPlane
   try {
@@ -61,7 +68,7 @@ export async function startTestCluster(overrides: Partial<ControlPlaneOptions> =
       ...overrides,
     })
   } catch (error) {
-    rmSync(stateDir, {recursive: true, force: true})
+    if (!dirs.keepState) rmSync(stateDir, {recursive: true, force: true})
     throw error
   }
   const open = (method: string, path: string, opts: RequestOptions) => openRequest(cp.port, certificates, method, path, opts)
@@ -88,7 +95,7 @@ export async function startTestCluster(overrides: Partial<ControlPlaneOptions> =
       try {
         await cp.stop()
       } finally {
-        rmSync(stateDir, {recursive: true, force: true})
+        if (!dirs.keepState) rmSync(stateDir, {recursive: true, force: true})
       }
     },
   }

@@ -3,6 +3,7 @@
 import {setMaxListeners} from 'node:events'
 import {join} from 'node:path'
 import {RESOURCES} from '../api/resources.js'
+import type {KubeObject} from '../api/types.js'
 import {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {startApiServer, type ApiServer} from '../apiserver/server.js'
 import {strategyFor} from '../apiserver/strategies/index.js'
@@ -91,13 +92,24 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await registration.register()
     registration.start()
 
-    const podsOnThisNode = {resource: find('Pod')}
+    // Predicates, as in controller-runtime: each controller is only woken for the pods it acts on.
+    const podKey = (pod: KubeObject) => [{namespace: pod.metadata.namespace, name: pod.metadata.name!}]
+    const nodeNameOf = (pod: KubeObject) => (pod.spec as {nodeName?: string} | undefined)?.nodeName
+    const podSync = new Controller({
+      store,
+      reconciler: new PodSyncReconciler({nodeName, hostIP, registry, runtime, clock}),
+      sources: [{resource: find('Pod'), keysFor: (pod) => (nodeNameOf(pod) === nodeName ? podKey(pod) : [])}],
+      workers: 8,
+    })
     controllers.push(
-      new Controller({store, reconciler: new PodSyncReconciler({nodeName, hostIP, registry, runtime, clock}), sources: [podsOnThisNode], workers: 8}),
-      new Controller({store, reconciler: new PodBinder(registry, nodeName, clock), sources: [{resource: find('Pod')}], workers: 2}),
+      podSync,
+      new Controller({store, reconciler: new PodBinder(registry, nodeName, clock), sources: [{resource: find('Pod'), keysFor: (pod) => (nodeNameOf(pod) ? [] : podKey(pod))}], workers: 2}),
       new Controller({store, reconciler: new NamespaceLifecycle(registry), sources: [{resource: find('Namespace')}], workers: 1}),
     )
     for (const c of controllers) c.start()
+    // Containers whose pod went away while the control plane was down: their pods' keys are not in
+    // any listing, so reconcile them from what the runtime holds (pod-sync removes them).
+    for (const c of await runtime.list()) podSync.enqueue({namespace: c.spec.namespace, name: c.spec.podName})
     ready = true
     log.info({name: opts.name, url: server.url}, 'control plane ready')
   } catch (error) {

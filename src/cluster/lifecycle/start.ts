@@ -24,6 +24,8 @@ export interface StartOptions {
   foreground?: boolean
   /** Also wait this long for the Node to be Ready. */
   waitMs?: number
+  /** Simulated runtime: container start delay; kept in config.json, changeable on any start. */
+  simStartDelayMs?: number
   home?: string
   env?: NodeJS.ProcessEnv
 }
@@ -126,11 +128,17 @@ async function prepareState(ctx: StartContext, ui: {setTitle(t: string): void}):
       })
     }
     if (!ctx.alreadyRunning) await ensurePortFree(ctx.config.port, name, `delete the cluster (kcluster delete${nameArg(name)}) and start it with another --port`)
+    if (ctx.options.simStartDelayMs !== undefined && ctx.options.simStartDelayMs !== ctx.config.simStartDelayMs) {
+      ctx.config = {...ctx.config, simStartDelayMs: ctx.options.simStartDelayMs}
+      await writeConfig(ctx.paths, ctx.config)
+      if (ctx.alreadyRunning) ctx.notices.push('the new --sim-start-delay applies from the next start (the cluster is running)')
+    }
     ui.setTitle(`Using ${ctx.paths.dir} (port ${ctx.config.port})`)
     return
   }
   if (port !== undefined) await ensurePortFree(port, name, 'choose another --port, or omit it to get a free one')
   ctx.config = {name, driver: ctx.driver!, port: port ?? (await findFreePort()), createdAt: new Date().toISOString()}
+  if (ctx.options.simStartDelayMs !== undefined) ctx.config.simStartDelayMs = ctx.options.simStartDelayMs
   await writeConfig(ctx.paths, ctx.config)
   ctx.created = true
   ui.setTitle(`Created ${ctx.paths.dir} (port ${ctx.config.port})`)

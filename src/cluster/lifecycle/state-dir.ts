@@ -24,6 +24,8 @@ export interface ClusterConfig {
   createdAt: string
   /** The kubeconfig file `start` last merged the context into, so `delete` cleans the same file. */
   kubeconfig?: string
+  /** Simulated runtime: how long a container takes to start (default 50 ms). */
+  simStartDelayMs?: number
 }
 
 export interface StatePaths {
