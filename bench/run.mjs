@@ -67,9 +67,9 @@ try {
 
   // Creates from 8 concurrent clients, each run on a fresh cluster: ConfigMaps first (API and store
   // only: the baseline), then Pods (each also bound and run by the agent: 4 writes per pod).
-  const load = {cm: [], pod: [], podP50: [], podP99: [], cmP99: [], rss: [], getPods: [], getNs: []}
-  for (let run = 0; run < LOAD_RUNS; run++) {
-    const name = `load-${run}`
+  const load = {cm: [], pod: [], podP50: [], podP99: [], cmP99: [], rss: [], rssIdle: [], getPods: [], getNs: []}
+  for (let round = 0; round < LOAD_RUNS; round++) {
+    const name = `load-${round}`
     kcluster(['start', '--name', name, '--driver', 'sim'], env)
     const c = clusterClient(home, name)
     await new Promise((r) => setTimeout(r, 1000))
@@ -84,6 +84,9 @@ try {
     load.rss.push(rssMiB(c.pid))
     load.getNs.push(stats(Array.from({length: 3}, () => timed(() => run('kubectl', ['--context', name, 'get', 'namespaces'], env)).ms)).median)
     load.getPods.push(stats(Array.from({length: 3}, () => timed(() => run('kubectl', ['--context', name, 'get', 'pods'], env)).ms)).median)
+    // After 10 s without requests the control plane trims its heap; give it one more check interval.
+    await new Promise((r) => setTimeout(r, 17_000))
+    load.rssIdle.push(rssMiB(c.pid))
     c.close()
     kcluster(['delete', '--name', name], env)
   }
@@ -95,6 +98,7 @@ try {
   record(`create pod p50 (${PODS} pods, 8 clients)`, 'ms', med(load.podP50), {note: runsNote, runs: load.podP50})
   record(`create pod p99 (${PODS} pods, 8 clients)`, 'ms', med(load.podP99), {note: runsNote, runs: load.podP99})
   record(`control-plane RSS with ${PODS} pods and ${PODS} configmaps`, 'MiB', med(load.rss), {note: runsNote, runs: load.rss})
+  record(`control-plane RSS with those objects, idle 17 s later`, 'MiB', med(load.rssIdle), {note: runsNote, runs: load.rssIdle})
   record('kubectl get namespaces (baseline)', 'ms', med(load.getNs), {note: runsNote})
   record(`kubectl get pods over ${PODS} pods`, 'ms', med(load.getPods), {note: `${runsNote}; ${(med(load.getPods) / med(load.getNs)).toFixed(1)}x baseline`, runs: load.getPods})
 } finally {

@@ -22,6 +22,8 @@ export interface ApiServerOptions {
   healthChecks: () => Array<{name: string; ok: boolean}>
   /** Body of GET /kcluster/status (kcluster's own summary for `kcluster status`). */
   clusterStatus: () => Promise<unknown>
+  /** Called on every request (the idle memory trim watches for quiet periods). */
+  onRequest?: () => void
 }
 
 export interface ApiServer {
@@ -35,6 +37,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const server = https.createServer(
     {ca: opts.tls.ca, cert: opts.tls.cert, key: opts.tls.key, requestCert: true, rejectUnauthorized: false, ALPNProtocols: ['http/1.1']},
     (req, res) => {
+      opts.onRequest?.()
       handle(req, res, opts, serverAddress).catch((error) => sendError(res, error))
     },
   )

@@ -22,6 +22,7 @@ import {openSqliteStore, type SqliteStore} from '../store/sqlite-store.js'
 import {bootstrapObjects} from './bootstrap.js'
 import {clusterStatus} from './cluster-status.js'
 import {ServiceAllocator} from './service-allocator.js'
+import {startIdleMemoryTrim} from './idle-memory-trim.js'
 
 export interface ControlPlaneOptions {
   name: string
@@ -57,6 +58,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const store: SqliteStore = await openSqliteStore(join(opts.stateDir, 'store.db'))
   const compaction = startAutoCompaction(store, {keepRevisions: opts.compactKeepRevisions ?? 50_000, intervalMs: opts.compactIntervalMs ?? 60_000, clock})
   const shutdown = new AbortController()
+  const memoryTrim = startIdleMemoryTrim()
   // Every open watch listens for shutdown; dozens of informers are normal, not a leak.
   setMaxListeners(0, shutdown.signal)
   let registry: ObjectRegistry
@@ -84,6 +86,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         {name: 'etcd', ok: true},
         {name: 'poststarthook/kcluster-bootstrap', ok: ready},
       ],
+      onRequest: memoryTrim.touch,
       clusterStatus: () =>
         clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length}),
     })
@@ -114,6 +117,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     log.info({name: opts.name, url: server.url}, 'control plane ready')
   } catch (error) {
     shutdown.abort()
+    memoryTrim.stop()
     await registration?.stop()
     await server?.close()
     await compaction.stop()
@@ -135,6 +139,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       runtime.flush()
       await server!.close()
       await compaction.stop()
+      memoryTrim.stop()
       await store.close()
       log.info({}, 'control plane stopped')
     },

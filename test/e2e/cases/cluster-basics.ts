@@ -1,3 +1,6 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {expect, it} from 'vitest'
 import type {E2ECluster} from '../harness.js'
 
@@ -39,5 +42,27 @@ export function clusterBasicsCases(cluster: () => E2ECluster): void {
   it('has the four system namespaces', async () => {
     const out = await cluster().kubectlOk(['get', 'namespaces', '-o', 'name'])
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) expect(out).toContain(`namespace/${ns}`)
+  })
+
+  it('reports components, node, API URL and object counts in kcluster status --json', async () => {
+    const k = cluster()
+    const r = await k.kcluster(['status', '--name', k.name, '--json'])
+    expect(r.exitCode, r.all).toBe(0)
+    const status = JSON.parse(r.stdout)
+    expect(status.state).toBe('Running')
+    expect(status.apiURL).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
+    expect(status.nodes).toEqual([{name: k.name, ready: true}])
+    expect(status.objectCounts.namespaces).toBeGreaterThanOrEqual(4)
+    expect(status.components.every((c: {healthy: boolean}) => c.healthy)).toBe(true)
+  })
+
+  it('prints a standalone kubeconfig that kubectl can use', async () => {
+    const k = cluster()
+    const r = await k.kcluster(['kubeconfig', '--name', k.name])
+    expect(r.exitCode, r.all).toBe(0)
+    const file = join(mkdtempSync(join(tmpdir(), 'kcluster-kubeconfig-')), 'config')
+    writeFileSync(file, r.stdout)
+    const out = await k.kubectlOk(['--kubeconfig', file, 'get', 'namespace', 'default', '-o', 'name'])
+    expect(out).toBe('namespace/default')
   })
 }
