@@ -3,7 +3,7 @@
 // that ends (compaction, overflow) is re-established from a fresh list, so no change is ever missed.
 import type {ResourceType} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
-import {watchObjects} from '../apiserver/registry/watch.js'
+import {watchObjects, type WatchEventType} from '../apiserver/registry/watch.js'
 import {logger} from '../log.js'
 import type {Store} from '../store/store.js'
 import {WorkQueue} from './work-queue.js'
@@ -11,8 +11,11 @@ import {keyFromString, keyToString, type ObjectKey, type Reconciler} from './rec
 
 export interface WatchSource {
   resource: ResourceType
-  /** Keys to reconcile when this object changes (default: the object's own key). */
-  keysFor?: (obj: KubeObject) => ObjectKey[]
+  /**
+   * Keys to reconcile when this object changes (default: the object's own key): a predicate, like
+   * controller-runtime's. It may look at the event type; reconcilers never do.
+   */
+  keysFor?: (obj: KubeObject, resource: ResourceType, event: WatchEventType) => ObjectKey[]
 }
 
 export interface ControllerOptions {
@@ -59,7 +62,7 @@ export class Controller {
         signal.addEventListener('abort', onAbort, {once: true})
         try {
           for await (const event of watch.events) {
-            const keys = source.keysFor ? source.keysFor(event.object) : [{namespace: event.object.metadata.namespace, name: event.object.metadata.name!}]
+            const keys = source.keysFor ? source.keysFor(event.object, source.resource, event.type) : [{namespace: event.object.metadata.namespace, name: event.object.metadata.name!}]
             for (const key of keys) this.enqueue(key)
           }
         } finally {

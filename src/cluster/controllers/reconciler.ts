@@ -2,6 +2,8 @@
 // computes the difference and writes; it never depends on which event caused it to run.
 
 export interface ObjectKey {
+  /** `group/Kind` for controllers that handle several kinds (the garbage collector); absent otherwise. */
+  kind?: string
   namespace?: string
   name: string
 }
@@ -17,10 +19,16 @@ export interface Reconciler {
 }
 
 export function keyToString(key: ObjectKey): string {
-  return key.namespace ? `${key.namespace}/${key.name}` : key.name
+  const base = key.namespace ? `${key.namespace}/${key.name}` : key.name
+  return key.kind ? `${key.kind}|${base}` : base
 }
 
 export function keyFromString(text: string): ObjectKey {
-  const slash = text.indexOf('/')
-  return slash < 0 ? {name: text} : {namespace: text.slice(0, slash), name: text.slice(slash + 1)}
+  const bar = text.indexOf('|')
+  const kind = bar < 0 ? undefined : text.slice(0, bar)
+  const rest = bar < 0 ? text : text.slice(bar + 1)
+  const slash = rest.indexOf('/')
+  const key: ObjectKey = slash < 0 ? {name: rest} : {namespace: rest.slice(0, slash), name: rest.slice(slash + 1)}
+  if (kind !== undefined) key.kind = kind
+  return key
 }

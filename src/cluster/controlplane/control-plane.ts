@@ -14,6 +14,8 @@ import {rfc3339, systemClock, type Clock} from '../clock.js'
 import {Controller} from '../controllers/controller.js'
 import {NamespaceLifecycle} from '../controllers/namespace-lifecycle.js'
 import {PodBinder} from '../controllers/pod-binder.js'
+import {GarbageCollector} from '../controllers/garbage-collector.js'
+import type {WatchEventType} from '../apiserver/registry/watch.js'
 import {logger} from '../log.js'
 import type {ClusterCertificates} from '../pki/certificates.js'
 import {SimulatedRuntime} from '../runtime/simulated/simulated-runtime.js'
@@ -98,6 +100,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // Predicates, as in controller-runtime: each controller is only woken for the pods it acts on.
     const podKey = (pod: KubeObject) => [{namespace: pod.metadata.namespace, name: pod.metadata.name!}]
     const nodeNameOf = (pod: KubeObject) => (pod.spec as {nodeName?: string} | undefined)?.nodeName
+    const gc = new GarbageCollector(registry)
     const podSync = new Controller({
       store,
       reconciler: new PodSyncReconciler({nodeName, hostIP, registry, runtime, clock}),
@@ -108,6 +111,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       podSync,
       new Controller({store, reconciler: new PodBinder(registry, nodeName, clock), sources: [{resource: find('Pod'), keysFor: (pod) => (nodeNameOf(pod) ? [] : podKey(pod))}], workers: 2}),
       new Controller({store, reconciler: new NamespaceLifecycle(registry), sources: [{resource: find('Namespace')}], workers: 1}),
+      new Controller({store, reconciler: gc, sources: RESOURCES.map((resource) => ({resource, keysFor: (obj: KubeObject, _r: unknown, event: WatchEventType) => gc.keysFor(resource, obj, event)})), workers: 2}),
     )
     for (const c of controllers) c.start()
     // Containers whose pod went away while the control plane was down: their pods' keys are not in

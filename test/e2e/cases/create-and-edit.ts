@@ -105,4 +105,22 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
     expect(deleted).toContain('pod "runner" deleted')
     await eventually(async () => (await k.kubectl(['get', 'pod', 'runner'])).exitCode !== 0, 'pod gone')
   })
+
+  it('kubectl delete --cascade=foreground|orphan|background finishes and treats dependents as a real cluster does', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'namespace', 'cascade'])
+    const child = async (owner: string, name: string) => {
+      const uid = await k.kubectlOk(['get', 'configmap', owner, '-n', 'cascade', '-o', 'jsonpath={.metadata.uid}'])
+      const manifest = JSON.stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace: 'cascade', ownerReferences: [{apiVersion: 'v1', kind: 'ConfigMap', name: owner, uid, blockOwnerDeletion: true}]}})
+      await k.kubectlOk(['create', '-f', '-'], {input: manifest})
+    }
+    for (const mode of ['foreground', 'orphan', 'background']) {
+      await k.kubectlOk(['create', 'configmap', `owner-${mode}`, '-n', 'cascade'])
+      await child(`owner-${mode}`, `kid-${mode}`)
+      const out = await k.kubectlOk(['delete', 'configmap', `owner-${mode}`, '-n', 'cascade', `--cascade=${mode}`, '--timeout=30s'])
+      expect(out).toContain(`configmap "owner-${mode}" deleted`)
+    }
+    await eventually(async () => (await k.kubectlOk(['get', 'configmaps', '-n', 'cascade', '-o', 'name'])).split('\n').filter((l) => l.includes('kid-')).join(',') === 'configmap/kid-orphan', 'only the orphan left')
+    expect(await k.kubectlOk(['get', 'configmap', 'kid-orphan', '-n', 'cascade', '-o', 'jsonpath={.metadata.ownerReferences}'])).toBe('')
+  })
 }
