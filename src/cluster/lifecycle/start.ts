@@ -7,6 +7,7 @@ import {mergeKubeconfig} from '../kubeconfig/merge.js'
 import {ensureCertificates, type ClusterCertificates} from '../pki/certificates.js'
 import type {DriverName} from '../runtime/registry.js'
 import {ClusterError} from './cluster-error.js'
+import {acquireStartLock} from './start-lock.js'
 import {logTail, spawnControlPlane} from './daemon.js'
 import {resolveDriver, type DriverRequest} from './drivers.js'
 import {apiUrl, clientFor} from './open-cluster.js'
@@ -60,6 +61,8 @@ export interface StartContext {
   kubeconfig?: string
   /** Set with --foreground: the control plane running in this process. */
   foreground?: RunningControlPlane
+  /** Releases the start lock (taken by the first step, released by the last one or at exit). */
+  releaseLock?: () => void
 }
 
 const API_TIMEOUT_MS = 60_000
@@ -98,6 +101,7 @@ export function startResult(ctx: StartContext): StartResult {
 
 async function chooseDriver(ctx: StartContext, ui: {setTitle(t: string): void}): Promise<void> {
   const {name, driver} = ctx.options
+  ctx.releaseLock = acquireStartLock(ctx.paths)
   ctx.config = await readConfig(ctx.paths)
   if (ctx.config) {
     if (driver !== 'auto' && driver !== ctx.config.driver) {
@@ -225,5 +229,6 @@ async function configureKubectl(ctx: StartContext, ui: {setTitle(t: string): voi
   }
   ctx.kubeconfig = file
   ctx.client?.close()
+  ctx.releaseLock?.()
   ui.setTitle(`Context "${ctx.options.name}" set as current in ${file}`)
 }
