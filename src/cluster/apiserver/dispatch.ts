@@ -15,6 +15,7 @@ import {handleUpdate} from './handlers/update.js'
 import {handleWatch} from './handlers/watch.js'
 import {handleFinalize} from './handlers/finalize.js'
 import {handleLog} from './handlers/log.js'
+import {handleEviction} from './handlers/eviction.js'
 import type {ResourceRequest, ServerServices, UserInfo} from './handler-context.js'
 import type {ResourceRequestInfo} from './request-info.js'
 
@@ -39,6 +40,7 @@ const SUBRESOURCES: Record<string, Record<string, Handler>> = {
   binding: {create: handleBinding},
   finalize: {update: handleFinalize},
   log: {get: handleLog},
+  eviction: {create: handleEviction},
 }
 
 export async function dispatchResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo, user: UserInfo, services: ServerServices): Promise<void> {

@@ -73,4 +73,19 @@ export function persistenceCases(cluster: () => E2ECluster): void {
     expect(lost).toEqual([])
     expect((await k.kubectl(['get', 'nodes'])).stdout).toMatch(/\sReady\s/)
   })
+
+  it('kubectl drain evicts the node\'s pods through the eviction subresource', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'namespace', 'drained'])
+    for (const name of ['e1', 'e2']) await k.kubectlOk(['run', name, '-n', 'drained', '--image', 'kcluster-test/busybox:1'])
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/e1', 'pod/e2', '-n', 'drained', '--timeout=30s'])
+    const refused = await k.kubectl(['drain', k.name, '--ignore-daemonsets', '--timeout=20s'])
+    expect(refused.exitCode).not.toBe(0)
+    expect(refused.stderr).toContain('cannot delete Pods that declare no controller')
+    const out = await k.kubectlOk(['drain', k.name, '--ignore-daemonsets', '--force', '--timeout=60s'], {timeout: 90_000})
+    expect(out).toContain('pod/e1 evicted')
+    expect(out).toContain(`node/${k.name} drained`)
+    expect(await k.kubectlOk(['get', 'pods', '-n', 'drained', '-o', 'name'])).toBe('')
+    expect(await k.kubectlOk(['uncordon', k.name])).toContain('uncordoned')
+  })
 }
