@@ -56,4 +56,28 @@ describe('node agent recovery after a restart', () => {
     expect(after.map((c) => c.spec.podName)).toEqual(['keep'])
     expect(after[0].id).toBe(before.find((c) => c.spec.podName === 'keep')!.id)
   })
+
+  it('replaces a container whose start was cut off by a stop, so the pod still comes up', async () => {
+    const first = await startTestCluster({simStartDelayMs: 60_000}, {keepState: true})
+    const dir = first.stateDir
+    try {
+      expect((await first.request('POST', '/api/v1/namespaces/default/pods', {body: pod('slow')})).status).toBe(201)
+      await eventually(async () => {
+        const r = (await first.request('GET', '/api/v1/namespaces/default/pods/slow')).json as {status?: {containerStatuses?: Array<{state?: {waiting?: {reason?: string}}}>}}
+        return r.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating'
+      }, 'pod ContainerCreating')
+      await new Promise((r) => setTimeout(r, 300))
+    } finally {
+      await first.stop()
+    }
+    const held = await new SimulatedRuntime({clock: systemClock, statePath: join(dir, 'sim-runtime.json')}).list()
+    expect(held.map((c) => c.state.state)).toEqual(['created'])
+
+    const second = await startTestCluster({simStartDelayMs: 10}, {stateDir: dir})
+    try {
+      await runningPod(second, 'slow')
+    } finally {
+      await second.stop()
+    }
+  })
 })

@@ -1,5 +1,7 @@
 // The kubelet's pod worker as a level-based reconciler: make the runtime hold exactly the containers
 // of the pods bound to this node, report what it holds as pod status, and finish graceful deletions.
+// Container starts run in the background (a start can take seconds: image pulls, slow processes), so
+// a handful of workers can bring thousands of pods up in parallel; a finished start wakes the pod.
 import type {Pod} from 'kubernetes-types/core/v1.js'
 import {RESOURCES} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
@@ -20,11 +22,15 @@ export interface PodSyncOptions {
   registry: ObjectRegistry
   runtime: ContainerRuntime
   clock: Clock
+  /** Re-queues a pod (the controller's enqueue), called when one of its container starts ends. */
+  wake?: (key: ObjectKey) => void
 }
 
 export class PodSyncReconciler implements Reconciler {
   readonly name = 'pod-sync'
   private readonly log = logger('agent')
+  /** Starts under way, by `podUid/containerName`. */
+  private readonly starting = new Set<string>()
 
   constructor(private readonly opts: PodSyncOptions) {}
 
@@ -39,33 +45,46 @@ export class PodSyncReconciler implements Reconciler {
 
     if (pod.metadata.deletionTimestamp) return this.finishDeletion(pod, mine)
 
-    const started = await this.startMissing(pod, mine)
-    await this.writeStatus(pod, started)
+    const current = await this.startMissing(pod, mine)
+    await this.writeStatus(pod, current)
   }
 
+  /**
+   * Starts, in the background, every container the pod lacks. A container left `created` by a start
+   * that nobody is running any more (the control plane stopped mid-start) is replaced.
+   */
   private async startMissing(pod: KubeObject & Pod, held: RuntimeContainer[]): Promise<RuntimeContainer[]> {
     const {runtime} = this.opts
-    const missing = (pod.spec?.containers ?? []).filter((c) => !held.some((h) => h.spec.containerName === c.name))
-    if (missing.length === 0) return held
-    // Report ContainerCreating first, so clients see the pod progress while containers start.
-    await this.writeStatus(pod, held)
-    const startedNow = await Promise.all(
-      missing.map(async (c) => {
+    const uid = pod.metadata.uid!
+    const stale = held.filter((h) => h.state.state === 'created' && !this.starting.has(`${uid}/${h.spec.containerName}`))
+    await this.removeAll(stale, 0)
+    const current = held.filter((h) => !stale.includes(h))
+    for (const c of pod.spec?.containers ?? []) {
+      const id = `${uid}/${c.name}`
+      if (current.some((h) => h.spec.containerName === c.name) || this.starting.has(id)) continue
+      this.starting.add(id)
+      const key = {namespace: pod.metadata.namespace, name: pod.metadata.name!}
+      void (async () => {
         await runtime.ensureImage(c.image ?? '', (c.imagePullPolicy as 'Always' | 'IfNotPresent' | 'Never') ?? 'IfNotPresent')
-        return runtime.start({
+        await runtime.start({
           namespace: pod.metadata.namespace!,
           podName: pod.metadata.name!,
-          podUid: pod.metadata.uid!,
+          podUid: uid,
           containerName: c.name,
           image: c.image ?? '',
           command: c.command,
           args: c.args,
           restartCount: 0,
         })
-      }),
-    )
-    this.log.info({pod: `${pod.metadata.namespace}/${pod.metadata.name}`, containers: startedNow.length}, 'containers started')
-    return [...held, ...startedNow]
+      })()
+        .catch((error) => this.log.warn({err: error, pod: `${key.namespace}/${key.name}`, container: c.name}, 'container start failed'))
+        .finally(() => {
+          this.starting.delete(id)
+          this.opts.wake?.(key)
+        })
+    }
+    // What the runtime holds now, including containers whose start just began (state `created`).
+    return runtime.list({podUid: uid})
   }
 
   private async writeStatus(pod: KubeObject & Pod, containers: RuntimeContainer[]): Promise<void> {

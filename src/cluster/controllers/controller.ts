@@ -78,6 +78,9 @@ export class Controller {
 
   private async work(): Promise<void> {
     for (;;) {
+      // Yield to I/O between reconciles: after a restart thousands of keys are queued at once, and API
+      // requests (readiness checks, kubectl) must not wait behind all of them.
+      await new Promise((resolve) => setImmediate(resolve))
       const text = await this.queue.get()
       if (text === undefined) return
       try {

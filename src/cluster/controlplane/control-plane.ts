@@ -58,7 +58,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const clock = opts.clock ?? systemClock
   const startedAt = clock.now()
   const store: SqliteStore = await openSqliteStore(join(opts.stateDir, 'store.db'))
-  const compaction = startAutoCompaction(store, {keepRevisions: opts.compactKeepRevisions ?? 50_000, intervalMs: opts.compactIntervalMs ?? 60_000, clock})
+  const compaction = startAutoCompaction(store, {keepRevisions: opts.compactKeepRevisions ?? 10_000, intervalMs: opts.compactIntervalMs ?? 60_000, clock})
   const shutdown = new AbortController()
   const memoryTrim = startIdleMemoryTrim()
   // Every open watch listens for shutdown; dozens of informers are normal, not a leak.
@@ -101,9 +101,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const podKey = (pod: KubeObject) => [{namespace: pod.metadata.namespace, name: pod.metadata.name!}]
     const nodeNameOf = (pod: KubeObject) => (pod.spec as {nodeName?: string} | undefined)?.nodeName
     const gc = new GarbageCollector(registry)
-    const podSync = new Controller({
+    // The agent wakes a pod when one of its container starts ends; podSync exists by then.
+    const wakePod = (key: {namespace?: string; name: string}) => podSync.enqueue(key)
+    const podSync: Controller = new Controller({
       store,
-      reconciler: new PodSyncReconciler({nodeName, hostIP, registry, runtime, clock}),
+      reconciler: new PodSyncReconciler({nodeName, hostIP, registry, runtime, clock, wake: wakePod}),
       sources: [{resource: find('Pod'), keysFor: (pod) => (nodeNameOf(pod) === nodeName ? podKey(pod) : [])}],
       workers: 8,
     })
@@ -113,12 +115,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       new Controller({store, reconciler: new NamespaceLifecycle(registry), sources: [{resource: find('Namespace')}], workers: 1}),
       new Controller({store, reconciler: gc, sources: RESOURCES.map((resource) => ({resource, keysFor: (obj: KubeObject, _r: unknown, event: WatchEventType) => gc.keysFor(resource, obj, event)})), workers: 2}),
     )
+    // Ready means the API serves and the node is registered; controllers catch up from here (their
+    // first listing of a big store takes a while and must not hold up `kcluster start`).
+    ready = true
+    log.info({name: opts.name, url: server.url}, 'control plane ready')
     for (const c of controllers) c.start()
     // Containers whose pod went away while the control plane was down: their pods' keys are not in
     // any listing, so reconcile them from what the runtime holds (pod-sync removes them).
     for (const c of await runtime.list()) podSync.enqueue({namespace: c.spec.namespace, name: c.spec.podName})
-    ready = true
-    log.info({name: opts.name, url: server.url}, 'control plane ready')
   } catch (error) {
     shutdown.abort()
     memoryTrim.stop()

@@ -39,7 +39,7 @@ export async function watchObjects(store: Store, r: ResourceType, req: WatchRequ
   let from: number
   if (!rv || rv === '0') {
     const listed = await store.list(prefix)
-    initial = listed.items.map((kv) => withTypeMeta(r, decodeStored(kv))).filter(matches)
+    initial = await decodeInChunks(r, listed.items, matches)
     from = listed.revision
   } else {
     from = Number(rv)
@@ -66,6 +66,20 @@ function decodeShared(kv: KeyValue, revision = kv.modRevision): KubeObject {
     decoded.set(kv, obj)
   }
   return obj
+}
+
+// A relist of thousands of objects is decoded in slices with a turn of the event loop between them,
+// so requests keep being answered while controllers catch up after a restart.
+async function decodeInChunks(r: ResourceType, items: KeyValue[], matches: (obj: KubeObject) => boolean): Promise<KubeObject[]> {
+  const out: KubeObject[] = []
+  for (let i = 0; i < items.length; i += 250) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve))
+    for (const kv of items.slice(i, i + 250)) {
+      const obj = withTypeMeta(r, decodeStored(kv))
+      if (matches(obj)) out.push(obj)
+    }
+  }
+  return out
 }
 
 function translate(r: ResourceType, event: StoreEvent, matches: (obj: KubeObject) => boolean): ApiWatchEvent | undefined {
