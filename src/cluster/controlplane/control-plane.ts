@@ -107,7 +107,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       store,
       reconciler: new PodSyncReconciler({nodeName, hostIP, registry, runtime, clock, wake: wakePod}),
       sources: [{resource: find('Pod'), keysFor: (pod) => (nodeNameOf(pod) === nodeName ? podKey(pod) : [])}],
-      workers: 8,
+      workers: 2,
     })
     controllers.push(
       podSync,

@@ -34,6 +34,7 @@ export class SimulatedRuntime implements ContainerRuntime {
   private readonly containers = new Map<string, PersistedContainer>()
   // Indexes so that a pod's reconcile costs O(its containers), not O(all containers).
   private readonly byPod = new Map<string, Set<string>>()
+  private readonly byPodName = new Map<string, Set<string>>()
   private readonly podIPs = new Map<string, string>()
   private readonly usedIPs = new Set<string>()
   private nextIP = 2
@@ -87,7 +88,13 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   async list(filter: ContainerFilter = {}): Promise<RuntimeContainer[]> {
-    const candidates = filter.podUid !== undefined ? [...(this.byPod.get(filter.podUid) ?? [])].map((id) => this.containers.get(id)!) : [...this.containers.values()]
+    const ids =
+      filter.podUid !== undefined
+        ? this.byPod.get(filter.podUid)
+        : filter.namespace !== undefined && filter.podName !== undefined
+          ? this.byPodName.get(`${filter.namespace}/${filter.podName}`)
+          : undefined
+    const candidates = ids || filter.podUid !== undefined || filter.podName !== undefined ? [...(ids ?? [])].map((id) => this.containers.get(id)!) : [...this.containers.values()]
     return candidates
       .filter((c) => (filter.namespace === undefined || c.spec.namespace === filter.namespace) && (filter.podName === undefined || c.spec.podName === filter.podName))
       .map(toRuntime)
@@ -116,6 +123,9 @@ export class SimulatedRuntime implements ContainerRuntime {
     const record = this.containers.get(id)
     if (!record) return false
     this.containers.delete(id)
+    const named = this.byPodName.get(podNameKey(record.spec))
+    named?.delete(id)
+    if (named?.size === 0) this.byPodName.delete(podNameKey(record.spec))
     const siblings = this.byPod.get(record.spec.podUid)
     siblings?.delete(id)
     if (siblings?.size === 0) {
@@ -131,6 +141,9 @@ export class SimulatedRuntime implements ContainerRuntime {
     const siblings = this.byPod.get(record.spec.podUid) ?? new Set<string>()
     siblings.add(record.id)
     this.byPod.set(record.spec.podUid, siblings)
+    const named = this.byPodName.get(podNameKey(record.spec)) ?? new Set<string>()
+    named.add(record.id)
+    this.byPodName.set(podNameKey(record.spec), named)
     this.podIPs.set(record.spec.podUid, record.podIP)
     this.usedIPs.add(record.podIP)
   }
@@ -188,6 +201,10 @@ export class SimulatedRuntime implements ContainerRuntime {
       }
     }
   }
+}
+
+function podNameKey(spec: ContainerSpec): string {
+  return `${spec.namespace}/${spec.podName}`
 }
 
 function toRuntime(record: PersistedContainer): RuntimeContainer {
