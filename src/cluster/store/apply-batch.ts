@@ -53,7 +53,9 @@ export function applyBatch(statements: Statements, ops: readonly WriteOp[], star
     if (op.kind === 'create') statements.insertKv.run(op.key, revision, revision, op.value)
     else if (op.kind === 'update') statements.updateKv.run(revision, op.value, op.key)
     else statements.deleteKv.run(op.key)
-    statements.insertLog.run(row)
+    // An update's previous value is already the value of the log row at prev_mod_rev, so it is not
+    // stored twice (replay joins it back); live events still carry it from memory.
+    statements.insertLog.run(op.kind === 'update' ? {...row, prev_value: null} : row)
     return eventFromLogRow(row)
   })
   if (revision !== startRevision) statements.setMeta.run(revision, 'revision')

@@ -11,7 +11,8 @@ export interface KvRow {
 }
 
 /**
- * One change. PUT: value is the new value, prev_* describe the replaced value (NULL on create).
+ * One change. PUT: value is the new value, prev_* describe the replaced value (NULL on create; on disk
+ * prev_value is NULL for updates too and is read back from the log row at prev_mod_rev).
  * DELETE: value is NULL, prev_value/prev_mod_rev are the deleted value and its last write revision.
  */
 export interface LogRow {
@@ -33,13 +34,15 @@ export function kvFromRow(row: KvRow): KeyValue {
  * reports the deleted object at that resourceVersion) and prevKv = the same value at its last write revision.
  */
 export function eventFromLogRow(row: LogRow): StoreEvent {
+  // A replayed update whose previous row was compacted away has no previous value: prevKv is then absent
+  // although the event is not a creation.
   const prevKv: KeyValue | undefined =
-    row.prev_mod_rev === null
+    row.prev_mod_rev === null || row.prev_value === null
       ? undefined
-      : {key: row.key, value: row.prev_value ?? '', createRevision: row.create_rev, modRevision: row.prev_mod_rev}
+      : {key: row.key, value: row.prev_value, createRevision: row.create_rev, modRevision: row.prev_mod_rev}
   const value = row.type === 'DELETE' ? (row.prev_value ?? '') : (row.value ?? '')
   const kv: KeyValue = {key: row.key, value, createRevision: row.create_rev, modRevision: row.rev}
-  const event: StoreEvent = {type: row.type, revision: row.rev, key: row.key, kv, created: row.type === 'PUT' && !prevKv}
+  const event: StoreEvent = {type: row.type, revision: row.rev, key: row.key, kv, created: row.type === 'PUT' && row.prev_mod_rev === null}
   if (prevKv) event.prevKv = prevKv
   return event
 }
@@ -62,6 +65,10 @@ export function prefixEnd(prefix: string): string | undefined {
 }
 
 const LOG_COLUMNS = 'rev, key, type, value, prev_value, create_rev, prev_mod_rev'
+// History rows with the previous value of updates joined back from the log row it was written at.
+const HISTORY_COLUMNS =
+  "l.rev AS rev, l.key AS key, l.type AS type, l.value AS value, CASE WHEN l.type = 'DELETE' THEN l.prev_value ELSE p.value END AS prev_value, l.create_rev AS create_rev, l.prev_mod_rev AS prev_mod_rev"
+const HISTORY_FROM = 'log l LEFT JOIN log p ON p.rev = l.prev_mod_rev'
 
 export function prepareStatements(db: SqliteDatabase) {
   return {
@@ -80,10 +87,10 @@ export function prepareStatements(db: SqliteDatabase) {
     ),
     /** History page: (after, upTo, from, end, limit). */
     historyRange: db.prepare<[number, number, string, string, number], LogRow>(
-      `SELECT ${LOG_COLUMNS} FROM log WHERE rev > ? AND rev <= ? AND key >= ? AND key < ? ORDER BY rev LIMIT ?`,
+      `SELECT ${HISTORY_COLUMNS} FROM ${HISTORY_FROM} WHERE l.rev > ? AND l.rev <= ? AND l.key >= ? AND l.key < ? ORDER BY l.rev LIMIT ?`,
     ),
     historyFrom: db.prepare<[number, number, string, number], LogRow>(
-      `SELECT ${LOG_COLUMNS} FROM log WHERE rev > ? AND rev <= ? AND key >= ? ORDER BY rev LIMIT ?`,
+      `SELECT ${HISTORY_COLUMNS} FROM ${HISTORY_FROM} WHERE l.rev > ? AND l.rev <= ? AND l.key >= ? ORDER BY l.rev LIMIT ?`,
     ),
     deleteLogUpTo: db.prepare<[number]>('DELETE FROM log WHERE rev <= ?'),
     setMeta: db.prepare<[number, string]>('UPDATE meta SET value = ? WHERE name = ?'),

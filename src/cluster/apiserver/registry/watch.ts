@@ -89,7 +89,9 @@ function translate(r: ResourceType, event: StoreEvent, matches: (obj: KubeObject
   }
   const current = withTypeMeta(r, decodeShared(event.kv))
   const nowMatches = matches(current)
-  if (event.created || !event.prevKv) return nowMatches ? {type: 'ADDED', object: current} : undefined
+  if (event.created) return nowMatches ? {type: 'ADDED', object: current} : undefined
+  // A replayed update whose previous state was compacted away: report it as a change if it matches.
+  if (!event.prevKv) return nowMatches ? {type: 'MODIFIED', object: current} : undefined
   const before = withTypeMeta(r, decodeShared(event.prevKv))
   const beforeMatched = matches(before)
   if (nowMatches && beforeMatched) return {type: 'MODIFIED', object: current}
