@@ -105,5 +105,16 @@ export async function createMany(client, count, requestFor) {
   )
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
   const s = stats(latencies)
-  return {perSecond: count / seconds, p50: s.p50, p99: s.p99}
+  return {perSecond: count / seconds, p50: s.p50, p99: s.p99, startedAt: t0}
+}
+
+/** Milliseconds from `since` (hrtime) until `count` pods in default are Running; bounded to 5 minutes. */
+export async function untilAllRunning(client, count, since) {
+  const deadline = Date.now() + 300_000
+  while (Date.now() < deadline) {
+    const r = await client.request('GET', '/api/v1/namespaces/default/pods?fieldSelector=status.phase%3DRunning')
+    if (JSON.parse(r.body).items.length >= count) return Number(process.hrtime.bigint() - since) / 1e6
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`pods not all Running within 5 minutes`)
 }
