@@ -21,6 +21,7 @@ import type {ClusterCertificates} from '../pki/certificates.js'
 import {SimulatedRuntime} from '../runtime/simulated/simulated-runtime.js'
 import {startAutoCompaction} from '../store/auto-compaction.js'
 import {openSqliteStore, type SqliteStore} from '../store/sqlite-store.js'
+import type {Store} from '../store/store.js'
 import {bootstrapObjects} from './bootstrap.js'
 import {clusterStatus} from './cluster-status.js'
 import {ServiceAllocator} from './service-allocator.js'
@@ -37,12 +38,22 @@ export interface ControlPlaneOptions {
   /** Simulated container start delay. */
   simStartDelayMs?: number
   bookmarkIntervalMs?: number
+  /** More controllers to run beside the built-in ones (tests of controllers not yet wired in). */
+  extraControllers?: (deps: ControllerDeps) => Controller[]
   /** Revisions of watch history auto-compaction keeps (default 50,000); tests shrink it to provoke 410 Expired. */
   compactKeepRevisions?: number
   /** Time between auto-compactions (default 60 s). */
   compactIntervalMs?: number
   /** Node Lease renewal interval (default 10 s, the kubelet's). */
   leaseRenewMs?: number
+}
+
+/** What a controller factory gets. */
+export interface ControllerDeps {
+  store: Store
+  registry: ObjectRegistry
+  clock: Clock
+  nodeName: string
 }
 
 export interface ControlPlane {
@@ -119,6 +130,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // first listing of a big store takes a while and must not hold up `kcluster start`).
     ready = true
     log.info({name: opts.name, url: server.url}, 'control plane ready')
+    controllers.push(...(opts.extraControllers?.({store, registry, clock, nodeName}) ?? []))
     for (const c of controllers) c.start()
     // Containers whose pod went away while the control plane was down: their pods' keys are not in
     // any listing, so reconcile them from what the runtime holds (pod-sync removes them).
