@@ -31,6 +31,7 @@ const MODULES = {
   'authorization/v1': {prefix: 'io.k8s.api.authorization.v1', group: 'authorization.k8s.io', version: 'v1'},
   'authentication/v1': {prefix: 'io.k8s.api.authentication.v1', group: 'authentication.k8s.io', version: 'v1'},
   'policy/v1': {prefix: 'io.k8s.api.policy.v1', group: 'policy', version: 'v1'},
+  'discovery/v1': {prefix: 'io.k8s.api.discovery.v1', group: 'discovery.k8s.io', version: 'v1'},
   'meta/v1': {prefix: 'io.k8s.apimachinery.pkg.apis.meta.v1', group: '', version: 'v1'},
   'api/resource': {prefix: 'io.k8s.apimachinery.pkg.api.resource'},
   'runtime': {prefix: 'io.k8s.apimachinery.pkg.runtime'},
@@ -47,6 +48,7 @@ const ROOTS = {
   'authorization/v1': ['SelfSubjectAccessReview', 'SelfSubjectRulesReview'],
   'authentication/v1': ['SelfSubjectReview', 'TokenRequest'],
   'policy/v1': ['Eviction'],
+  'discovery/v1': ['EndpointSlice', 'EndpointSliceList'],
   'meta/v1': ['Status', 'DeleteOptions', 'Patch'],
 }
 
@@ -127,6 +129,10 @@ const LIST_META = {
   'DeploymentStatus.conditions': merge('type', mapList('type')),
   'ReplicaSetStatus.conditions': merge('type', mapList('type')),
   'LabelSelector.matchExpressions': atomic,
+  'EndpointSlice.endpoints': atomic,
+  'EndpointSlice.ports': atomic,
+  'Endpoint.addresses': {'x-kubernetes-list-type': 'set'},
+  'EndpointHints.forZones': atomic,
 }
 
 /** Types with their own JSON (un)marshalling in Go, served the way the real documents describe them. */
@@ -147,23 +153,25 @@ const INT_OR_STRING_SCHEMA = {
 }
 
 /** Groups whose DeleteOptions are accepted; the real document lists the same kind once per group. */
-const DELETE_OPTIONS_GROUPS = ['', 'apps', 'coordination.k8s.io', 'policy', 'authorization.k8s.io', 'authentication.k8s.io', 'autoscaling']
+const DELETE_OPTIONS_GROUPS = ['', 'apps', 'coordination.k8s.io', 'policy', 'authorization.k8s.io', 'authentication.k8s.io', 'autoscaling', 'discovery.k8s.io']
 
-function moduleOf(index, name) {
-  const found = index.get(name)
-  if (!found) throw new Error(`type ${name} is not exported by any known kubernetes-types module`)
-  return found
+/**
+ * The module declaring `name` as seen from module `from`: its own declaration when it has one (core/v1
+ * and discovery/v1 both declare EndpointPort), else the one module that exports it.
+ */
+function moduleOf(index, name, from) {
+  const found = index.get(name) ?? []
+  if (found.includes(from)) return from
+  if (found.length !== 1) throw new Error(`type ${name} is exported by ${found.length ? found.join(' and ') : 'no known kubernetes-types module'}`)
+  return found[0]
 }
 
-/** name → module, from the `export interface|type` declarations; a name in two modules is an error. */
+/** name → the modules that export it, from the `export interface|type` declarations. */
 function exportIndex() {
   const index = new Map()
   for (const mod of Object.keys(MODULES)) {
     const text = readFileSync(join(typesDir, `${mod}.d.ts`), 'utf8')
-    for (const m of text.matchAll(/^export (?:interface|type) (\w+)/gm)) {
-      if (index.has(m[1])) throw new Error(`type ${m[1]} is exported by ${index.get(m[1])} and ${mod}`)
-      index.set(m[1], mod)
-    }
+    for (const m of text.matchAll(/^export (?:interface|type) (\w+)/gm)) index.set(m[1], [...(index.get(m[1]) ?? []), mod])
   }
   return index
 }
@@ -179,18 +187,19 @@ function isolatedTsconfig(dir) {
   return file
 }
 
-function collectDefinitions() {
+function collectDefinitions(index) {
   const defs = {}
   const dir = mkdtempSync(join(tmpdir(), 'kcluster-gen-schemas-'))
   try {
-    collectInto(defs, isolatedTsconfig(dir))
+    collectInto(defs, isolatedTsconfig(dir), index)
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
   return defs
 }
 
-function collectInto(defs, tsconfig) {
+/** Definitions by schema name, each with its short name and the module that declares it. */
+function collectInto(defs, tsconfig, index) {
   for (const [mod, types] of Object.entries(ROOTS)) {
     const generator = createGenerator({
       path: join(typesDir, `${mod}.d.ts`),
@@ -203,20 +212,24 @@ function collectInto(defs, tsconfig) {
     })
     for (const type of types) {
       const schema = generator.createSchema(type)
-      for (const [name, def] of Object.entries(schema.definitions ?? {})) defs[name] ??= def
+      for (const [short, def] of Object.entries(schema.definitions ?? {})) {
+        const owner = moduleOf(index, short, mod)
+        defs[`${MODULES[owner].prefix}.${short}`] ??= {short, mod: owner, def}
+      }
     }
   }
 }
 
 function converter(index) {
-  const nameOf = (short) => `${MODULES[moduleOf(index, short)].prefix}.${short}`
-  const refTo = (ref) => ({$ref: `#/components/schemas/${nameOf(decodeURIComponent(ref.replace('#/definitions/', '')))}`})
+  // A reference resolves from the module of the definition holding it.
+  const nameOf = (short, from) => `${MODULES[moduleOf(index, short, from)].prefix}.${short}`
+  const refTo = (ref, from) => ({$ref: `#/components/schemas/${nameOf(decodeURIComponent(ref.replace('#/definitions/', '')), from)}`})
 
   // A $ref cannot carry siblings in OpenAPI 3.0, so the real documents wrap it: {allOf:[{$ref}], ...}.
   const wrap = (schema, extra) => (schema.$ref ? {allOf: [schema], ...extra} : {...schema, ...extra})
 
-  function convertType(node, where) {
-    if (node.$ref) return refTo(node.$ref)
+  function convertType(node, where, from) {
+    if (node.$ref) return refTo(node.$ref, from)
     const type = node.type
     if (Array.isArray(type)) {
       if (type.length === 2 && type.includes('number') && type.includes('string')) return {$ref: `#/components/schemas/${INT_OR_STRING}`}
@@ -230,11 +243,11 @@ function converter(index) {
       case 'number':
         return {type: 'integer', format: INT64.has(where.replace(/\[\]$/, '')) ? 'int64' : 'int32'}
       case 'array':
-        return {type: 'array', items: wrap(convertType(node.items, `${where}[]`), node.items.$ref ? {default: {}} : {})}
+        return {type: 'array', items: wrap(convertType(node.items, `${where}[]`, from), node.items.$ref ? {default: {}} : {})}
       case 'object':
         if (node.properties) throw new Error(`${where}: anonymous object types are not expected in kubernetes-types`)
         if (node.additionalProperties && typeof node.additionalProperties === 'object') {
-          const value = convertType(node.additionalProperties, `${where}[]`)
+          const value = convertType(node.additionalProperties, `${where}[]`, from)
           return {type: 'object', additionalProperties: wrap(value, value.$ref ? {default: {}} : {})}
         }
         return {type: 'object'}
@@ -243,7 +256,7 @@ function converter(index) {
     }
   }
 
-  function convertDefinition(short, def) {
+  function convertDefinition(short, def, mod) {
     const description = def.description
     if (SPECIAL[short]) return {...(description ? {description} : {}), ...SPECIAL[short]}
     if (def.type !== 'object' || !def.properties) throw new Error(`${short}: expected an interface, got ${JSON.stringify(def).slice(0, 200)}`)
@@ -251,27 +264,26 @@ function converter(index) {
     for (const [field, prop] of Object.entries(def.properties)) {
       const key = `${short}.${field}`
       const extra = {...(prop.description ? {description: prop.description} : {}), ...(LIST_META[key] ?? {})}
-      properties[field] = wrap(convertType(prop, key), extra)
+      properties[field] = wrap(convertType(prop, key, mod), extra)
     }
     const out = {...(description ? {description} : {}), type: 'object', properties}
     if (def.required?.length) out.required = [...def.required].sort()
-    const gvk = kindOf(short, def)
+    const gvk = kindOf(short, def, mod)
     if (gvk) out['x-kubernetes-group-version-kind'] = gvk
     return out
   }
 
-  function kindOf(short, def) {
+  function kindOf(short, def, mod) {
     if (short === 'Status') return [{group: '', kind: 'Status', version: 'v1'}]
     if (short === 'DeleteOptions') {
       return DELETE_OPTIONS_GROUPS.map((group) => ({group, kind: 'DeleteOptions', version: 'v1'}))
     }
     const kind = def.properties.kind?.const
     if (!kind || !def.properties.apiVersion?.const) return undefined
-    const mod = MODULES[moduleOf(index, short)]
-    return [{group: mod.group, kind, version: mod.version}]
+    return [{group: MODULES[mod].group, kind, version: MODULES[mod].version}]
   }
 
-  return {nameOf, convertDefinition}
+  return {convertDefinition}
 }
 
 function checkTables(schemas) {
@@ -285,10 +297,10 @@ function checkTables(schemas) {
 function main() {
   const started = Date.now()
   const index = exportIndex()
-  const defs = collectDefinitions()
-  const {nameOf, convertDefinition} = converter(index)
+  const defs = collectDefinitions(index)
+  const {convertDefinition} = converter(index)
   const schemas = {[INT_OR_STRING]: INT_OR_STRING_SCHEMA}
-  for (const short of Object.keys(defs).sort()) schemas[nameOf(short)] = convertDefinition(short, defs[short])
+  for (const [name, {short, mod, def}] of Object.entries(defs)) schemas[name] = convertDefinition(short, def, mod)
   checkTables(schemas)
   const sorted = Object.fromEntries(Object.keys(schemas).sort().map((k) => [k, schemas[k]]))
   const body = `${JSON.stringify({source: `kubernetes-types@${typesVersion}`, schemas: sorted})}\n`

@@ -77,6 +77,7 @@ export const RESOURCES: readonly ResourceType[] = [
     subresources: [SCALE, STATUS], hasGeneration: true}),
   row({group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', scope: 'Namespaced', shortNames: ['rs'], categories: ['all'],
     subresources: [SCALE, STATUS], hasGeneration: true}),
+  row({group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', scope: 'Namespaced'}),
 ]
 
 /** Group-versions that serve only virtual (non-stored) create-only resources. */

@@ -1,6 +1,7 @@
 // Runs one reconciler: watches the resources it cares about, maps events to keys, and feeds a work
 // queue drained by a few workers. Failed reconciles are retried with exponential back-off; a watch
 // that ends (compaction, overflow) is re-established from a fresh list, so no change is ever missed.
+import {setMaxListeners} from 'node:events'
 import type {ResourceType} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import {watchObjects, type WatchEventType} from '../apiserver/registry/watch.js'
@@ -35,6 +36,8 @@ export class Controller {
 
   constructor(private readonly opts: ControllerOptions) {
     this.log = logger(`controller:${opts.reconciler.name}`)
+    // One abort listener per watched kind (the garbage collector watches them all).
+    setMaxListeners(0, this.abort.signal)
   }
 
   start(): void {

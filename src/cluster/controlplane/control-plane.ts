@@ -4,9 +4,8 @@ import {setMaxListeners} from 'node:events'
 import {join} from 'node:path'
 import {RESOURCES} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
-import {ObjectRegistry} from '../apiserver/registry/object-registry.js'
+import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {startApiServer, type ApiServer} from '../apiserver/server.js'
-import {strategyFor} from '../apiserver/strategies/index.js'
 import {NodeRegistration} from '../agent/node-registration.js'
 import {PodSyncReconciler} from '../agent/pod-sync.js'
 import {PodLogReader} from '../agent/pod-logs.js'
@@ -24,7 +23,7 @@ import {openSqliteStore, type SqliteStore} from '../store/sqlite-store.js'
 import type {Store} from '../store/store.js'
 import {bootstrapObjects} from './bootstrap.js'
 import {clusterStatus} from './cluster-status.js'
-import {ServiceAllocator} from './service-allocator.js'
+import {createRegistry} from './create-registry.js'
 import {startIdleMemoryTrim} from './idle-memory-trim.js'
 
 export interface ControlPlaneOptions {
@@ -74,13 +73,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const memoryTrim = startIdleMemoryTrim()
   // Every open watch listens for shutdown; dozens of informers are normal, not a leak.
   setMaxListeners(0, shutdown.signal)
-  let registry: ObjectRegistry
-  const allocator = new ServiceAllocator(() => registry)
-  registry = new ObjectRegistry(store, strategyFor, clock, {
-    clock,
-    allocateClusterIP: (ip) => allocator.allocateClusterIP(ip),
-    allocateNodePort: (port) => allocator.allocateNodePort(port),
-  })
+  const registry = createRegistry(store, clock)
+
 
   const nodeName = opts.name
   const hostIP = '127.0.0.1'

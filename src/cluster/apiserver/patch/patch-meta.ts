@@ -245,6 +245,11 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
   Lease: {metadata: META, spec: nonPointer('LeaseSpec')},
   LeaseSpec: {},
   Scale: {metadata: META, spec: nonPointer('ScaleSpec'), status: nonPointer('ScaleStatus')},
+  EndpointSlice: {
+    metadata: META,
+    endpoints: {...atomicList(struct('Endpoint')), typedZero: 'null'},
+    ports: {...atomicList(struct('EndpointPort')), typedZero: 'null'},
+  },
 }
 
 /** Struct types whose whole value is owned as one (SSA +structType=atomic), wherever they appear. */
@@ -269,6 +274,7 @@ const KINDS: Readonly<Record<string, string>> = {
   'batch/CronJob': 'CronJob',
   'coordination.k8s.io/Lease': 'Lease',
   'autoscaling/Scale': 'Scale',
+  'discovery.k8s.io/EndpointSlice': 'EndpointSlice',
 }
 
 /** The root node of a built-in kind, or undefined for kinds without compiled-in metadata (CRDs). */

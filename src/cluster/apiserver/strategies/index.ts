@@ -2,6 +2,7 @@
 import type {ResourceType} from '../../api/resources.js'
 import {configMapStrategy, secretStrategy} from './data-strategies.js'
 import {deploymentStrategy} from './deployment-strategy.js'
+import {endpointSliceStrategy} from './endpointslice-strategy.js'
 import {namespaceStrategy} from './namespace-strategy.js'
 import {nodeStrategy} from './node-strategy.js'
 import {podStrategy} from './pod-strategy.js'
@@ -26,6 +27,7 @@ const STRATEGIES: Readonly<Record<string, ResourceStrategy>> = {
   'coordination.k8s.io/Lease': leaseStrategy,
   'apps/Deployment': deploymentStrategy,
   'apps/ReplicaSet': replicaSetStrategy,
+  'discovery.k8s.io/EndpointSlice': endpointSliceStrategy,
 }
 
 export class UnknownStrategyError extends Error {

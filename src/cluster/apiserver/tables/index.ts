@@ -1,6 +1,7 @@
 // Which printer renders which kind. One explicit table, like api/resources.ts; a kind without a
 // row gets the default Name/Created At table, as on the real server.
 import {defaultPrinter} from './default.js'
+import {endpointSlicePrinter} from './discovery.js'
 import {configMapPrinter, secretPrinter, serviceAccountPrinter} from './config.js'
 import {leasePrinter, namespacePrinter, nodePrinter} from './cluster.js'
 import {eventPrinter} from './events.js'
@@ -26,6 +27,7 @@ const PRINTERS: ReadonlyMap<string, TablePrinter> = new Map([
   ['coordination.k8s.io/Lease', leasePrinter],
   ['apps/Deployment', deploymentPrinter],
   ['apps/ReplicaSet', replicaSetPrinter],
+  ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
 ])
 
 export function tablePrinterFor(type: {group: string; kind: string}): TablePrinter {

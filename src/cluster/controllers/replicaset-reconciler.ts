@@ -1,0 +1,128 @@
+// One ReplicaSet's sync (replica_set.go syncReplicaSet): claim the active pods that match its
+// selector (adopt orphans, release pods relabelled out), create or delete pods to reach
+// spec.replicas, then write status through the status subresource. Level-based: everything is read
+// fresh from the store (no cache), so after awaited writes the next sync sees them and never
+// creates twice; that is why no expectations are kept.
+import type {ReplicaSet} from 'kubernetes-types/apps/v1.js'
+import type {Pod} from 'kubernetes-types/core/v1.js'
+import {labelSelectorFromSpec, matchesLabels, type LabelSelector} from '../api/label-selector.js'
+import {RESOURCES} from '../api/resources.js'
+import type {KubeObject} from '../api/types.js'
+import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
+import type {Clock} from '../clock.js'
+import {logger} from '../log.js'
+import {podsToDelete} from './pod-ranking.js'
+import type {ObjectKey, ReconcileResult, Reconciler} from './reconciler.js'
+import {claimPods} from './replicaset-claim.js'
+import {BURST_REPLICAS, MANAGER, ReplicaSetPodControl, type EventSink} from './replicaset-pod-control.js'
+import {listPods} from './replicaset-pod-listing.js'
+import {controllerOf, isPodActive} from './replicaset-pod-state.js'
+import {computeStatus, sameStatus, type ManageFailure} from './replicaset-status.js'
+
+const REPLICASETS = RESOURCES.find((r) => r.kind === 'ReplicaSet')!
+
+export interface ReplicaSetReconcilerDeps {
+  registry: ObjectRegistry
+  clock: Clock
+  recorder?: EventSink
+}
+
+/** A create or delete failed; the sync is retried with back-off after status records it. */
+export class ReplicaSetSyncError extends Error {
+  override name = 'ReplicaSetSyncError'
+  constructor(
+    message: string,
+    readonly code: 'FailedCreate' | 'FailedDelete',
+    options?: {cause?: unknown},
+  ) {
+    super(message, options)
+  }
+}
+
+export class ReplicaSetReconciler implements Reconciler {
+  readonly name = 'replicaset-controller'
+  private readonly log = logger('replicaset-controller')
+  private readonly podControl: ReplicaSetPodControl
+
+  constructor(private readonly deps: ReplicaSetReconcilerDeps) {
+    this.podControl = new ReplicaSetPodControl(deps.registry, deps.recorder)
+  }
+
+  async reconcile(key: ObjectKey, signal: AbortSignal): Promise<ReconcileResult | void> {
+    const found = await this.deps.registry.tryGet(REPLICASETS, key.namespace, key.name)
+    if (!found) return
+    const rs = found as unknown as ReplicaSet
+    let selector: LabelSelector
+    try {
+      selector = labelSelectorFromSpec(rs.spec?.selector)
+    } catch (error) {
+      // Validation refuses such selectors; an object stored before that rule cannot be synced.
+      this.log.warn({err: error, replicaSet: `${key.namespace}/${key.name}`}, 'invalid selector; not syncing')
+      return
+    }
+    // Pods controlled by others are never claimed, so only ours and orphans are read.
+    const candidates = await listPods(this.deps.registry, key.namespace!, {controllers: new Set([rs.metadata!.uid!]), orphans: true})
+    const owned = await claimPods(this.deps.registry, rs, selector, candidates.filter(isPodActive))
+    const failure = rs.metadata?.deletionTimestamp ? undefined : await this.manageReplicas(rs, owned, signal)
+    const {status, recheckAfterMs} = computeStatus(rs, owned, failure, this.deps.clock.now())
+    if (!sameStatus(rs.status, status)) await this.writeStatus(rs, status)
+    if (failure) throw new ReplicaSetSyncError(failure.message, failure.reason as ReplicaSetSyncError['code'], {cause: failure.cause})
+    return recheckAfterMs === undefined ? undefined : {requeueAfterMs: recheckAfterMs}
+  }
+
+  private async manageReplicas(rs: ReplicaSet, owned: Pod[], signal: AbortSignal): Promise<ManageFailure | undefined> {
+    const diff = owned.length - (rs.spec?.replicas ?? 1)
+    if (diff < 0) {
+      const error = await this.podControl.createPods(rs, -diff, signal)
+      return error ? {reason: 'FailedCreate', message: error.message, cause: error} : undefined
+    }
+    if (diff > 0) {
+      const count = Math.min(diff, BURST_REPLICAS)
+      const related = count < owned.length ? await this.relatedPods(rs) : []
+      const victims = podsToDelete(owned, related, count, this.deps.clock.now().getTime())
+      const error = await this.podControl.deletePods(rs, victims)
+      return error ? {reason: 'FailedDelete', message: error.message, cause: error} : undefined
+    }
+    return undefined
+  }
+
+  /**
+   * getIndirectlyRelatedPods: pods selected by this ReplicaSet and its siblings (same controller,
+   * e.g. one Deployment's ReplicaSets), so scale-down prefers nodes the owner has doubled up on.
+   * Upstream takes every pod the siblings' selectors match; pods controlled by an unrelated owner
+   * are left out here (overlapping selectors across owners are unsupported anyway).
+   */
+  private async relatedPods(rs: ReplicaSet): Promise<Pod[]> {
+    const owner = controllerOf(rs)
+    if (!owner) return []
+    const siblings = (await this.deps.registry.list(REPLICASETS, rs.metadata!.namespace)).items.filter((s) => controllerOf(s)?.uid === owner.uid)
+    const allPods = await listPods(this.deps.registry, rs.metadata!.namespace!, {controllers: new Set(siblings.map((s) => s.metadata.uid!)), orphans: true})
+    const selectors: LabelSelector[] = []
+    for (const sibling of siblings) {
+      try {
+        selectors.push(labelSelectorFromSpec((sibling.spec as ReplicaSet['spec'])?.selector))
+      } catch {
+        // An unparsable sibling selector relates no pods, as upstream skips it.
+      }
+    }
+    return allPods.filter((pod) => selectors.some((s) => matchesLabels(s, pod.metadata?.labels)))
+  }
+
+  private async writeStatus(rs: ReplicaSet, status: ReplicaSet['status']): Promise<void> {
+    try {
+      await this.deps.registry.update(
+        REPLICASETS,
+        rs.metadata!.namespace,
+        rs.metadata!.name!,
+        (live) => {
+          // A ReplicaSet recreated under the same name is another object; its own sync writes its status.
+          if (live!.metadata.uid !== rs.metadata!.uid) return live!
+          return {...live!, status} as KubeObject
+        },
+        {manager: MANAGER, subresource: 'status'},
+      )
+    } catch (error) {
+      if ((error as {code?: number}).code !== 404) throw error
+    }
+  }
+}
