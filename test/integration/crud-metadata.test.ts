@@ -11,7 +11,8 @@ const STALE_MESSAGE = 'the object has been modified; please apply your changes t
 
 let k: TestCluster
 beforeAll(async () => {
-  k = await startTestCluster()
+  // API semantics of Deployments, with no controller writing their status meanwhile.
+  k = await startTestCluster({disableControllers: ['deployment', 'replicaset-controller']})
 })
 afterAll(async () => {
   await k?.stop()

@@ -1,7 +1,5 @@
 // Deployments end to end on the simulated runtime: ReplicaSets, rollouts, history, pause, Recreate.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {createDeploymentController} from '../../src/cluster/controllers/deployment/deployment-controller.js'
-import {createReplicaSetController} from '../../src/cluster/controllers/replicaset-controller.js'
 import {eventually, startTestCluster, uniqueName, type TestCluster} from './harness.js'
 
 const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments'
@@ -35,7 +33,7 @@ function deployment(name: string, replicas = 3, extra: Record<string, unknown> =
 describe('deployment controller', () => {
   let k: TestCluster
   beforeAll(async () => {
-    k = await startTestCluster({simStartDelayMs: 20, extraControllers: (d) => [createReplicaSetController(d), createDeploymentController(d)]})
+    k = await startTestCluster({simStartDelayMs: 20})
   })
   afterAll(async () => k?.stop())
 

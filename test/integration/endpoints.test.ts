@@ -2,8 +2,6 @@
 // pods (and the not-ready ones apart), follow readiness changes and pod deletions, and go with the
 // Service. Pods on a second, agent-less Node get their status written by the test, which stands in
 // for that node's kubelet; pods on the cluster's own node are run by the simulated runtime.
-import {createEndpointsController} from '../../src/cluster/controllers/endpoints-controller.js'
-import {createEndpointSliceController} from '../../src/cluster/controllers/endpointslice-controller.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {eventually, NODE_NAME, startTestCluster, TABLE_ACCEPT, uniqueName, type TestCluster} from './harness.js'
 import {mustCreate, NS_PATH, POD_PATH} from './objects.js'
@@ -34,7 +32,7 @@ interface SliceEndpoint {
 let k: TestCluster
 let ns: string
 beforeAll(async () => {
-  k = await startTestCluster({extraControllers: (d) => [createEndpointsController(d), createEndpointSliceController(d)]})
+  k = await startTestCluster()
   ns = uniqueName('ep')
   await mustCreate(k, NS_PATH(), {apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}})
   await mustCreate(k, '/api/v1/nodes', {apiVersion: 'v1', kind: 'Node', metadata: {name: FAKE_NODE}})

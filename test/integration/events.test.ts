@@ -12,7 +12,9 @@ const selector = (s: string) => `${EVENTS}?fieldSelector=${encodeURIComponent(s)
 
 async function clusterWithEvents(ttlMs?: number): Promise<{k: TestCluster; deps: ControllerDeps}> {
   let deps: ControllerDeps | undefined
+  // The recorder alone writes events here: no scheduler adds its own Scheduled events to the pods.
   const k = await startTestCluster({
+    disableControllers: ['scheduler:default-scheduler'],
     extraControllers: (d) => {
       deps = d
       return [createEventTtlController(d, ttlMs)]

@@ -1,6 +1,5 @@
 // The ReplicaSet controller against a whole in-process control plane on the simulated runtime:
 // everything is observed the way a client sees it, through the API.
-import {createReplicaSetController} from '../../src/cluster/controllers/replicaset-controller.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {eventually, startTestCluster, uniqueName, type TestCluster} from './harness.js'
 import {mustCreate, pod, POD_PATH} from './objects.js'
@@ -29,7 +28,7 @@ function replicaSet(name: string, replicas: number, minReadySeconds = 0) {
 
 let k: TestCluster
 beforeAll(async () => {
-  k = await startTestCluster({extraControllers: (d) => [createReplicaSetController(d)]})
+  k = await startTestCluster()
 })
 afterAll(async () => {
   await k?.stop()

@@ -9,7 +9,8 @@ const MERGE = 'application/merge-patch+json'
 
 let k: TestCluster
 beforeAll(async () => {
-  k = await startTestCluster()
+  // API semantics of Deployments, with no controller writing their status meanwhile.
+  k = await startTestCluster({disableControllers: ['deployment', 'replicaset-controller']})
 })
 afterAll(async () => {
   await k?.stop()

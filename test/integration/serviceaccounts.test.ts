@@ -1,5 +1,4 @@
 // The `default` ServiceAccount every namespace has, through the API.
-import {createServiceAccountController} from '../../src/cluster/controllers/serviceaccount-controller.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {eventually, startTestCluster, uniqueName, type TestCluster} from './harness.js'
 import {createNamespace, NS_PATH} from './objects.js'
@@ -8,7 +7,7 @@ const SA_PATH = (ns: string, name = '') => `/api/v1/namespaces/${ns}/serviceacco
 
 let k: TestCluster
 beforeAll(async () => {
-  k = await startTestCluster({extraControllers: (d) => [createServiceAccountController(d)]})
+  k = await startTestCluster()
 })
 afterAll(async () => {
   await k?.stop()

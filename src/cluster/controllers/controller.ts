@@ -40,6 +40,11 @@ export class Controller {
     setMaxListeners(0, this.abort.signal)
   }
 
+  /** The reconciler's name. */
+  get name(): string {
+    return this.opts.reconciler.name
+  }
+
   start(): void {
     for (const source of this.opts.sources) this.running.push(this.watchForever(source))
     for (let i = 0; i < (this.opts.workers ?? 4); i++) this.running.push(this.work())

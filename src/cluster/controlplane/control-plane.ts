@@ -12,7 +12,13 @@ import {PodLogReader} from '../agent/pod-logs.js'
 import {rfc3339, systemClock, type Clock} from '../clock.js'
 import {Controller} from '../controllers/controller.js'
 import {NamespaceLifecycle} from '../controllers/namespace-lifecycle.js'
-import {PodBinder} from '../controllers/pod-binder.js'
+import {createScheduler} from '../scheduler/scheduler.js'
+import {createReplicaSetController} from '../controllers/replicaset-controller.js'
+import {createDeploymentController} from '../controllers/deployment/deployment-controller.js'
+import {createServiceAccountController} from '../controllers/serviceaccount-controller.js'
+import {createEndpointsController} from '../controllers/endpoints-controller.js'
+import {createEndpointSliceController} from '../controllers/endpointslice-controller.js'
+import {createEventTtlController} from '../events/event-ttl.js'
 import {GarbageCollector} from '../controllers/garbage-collector.js'
 import type {WatchEventType} from '../apiserver/registry/watch.js'
 import {logger} from '../log.js'
@@ -37,6 +43,8 @@ export interface ControlPlaneOptions {
   /** Simulated container start delay. */
   simStartDelayMs?: number
   bookmarkIntervalMs?: number
+  /** Built-in controllers (by reconciler name) not to run: API-semantics tests run without a controller manager. */
+  disableControllers?: string[]
   /** More controllers to run beside the built-in ones (tests of controllers not yet wired in). */
   extraControllers?: (deps: ControllerDeps) => Controller[]
   /** Revisions of watch history auto-compaction keeps (default 50,000); tests shrink it to provoke 410 Expired. */
@@ -116,7 +124,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     })
     controllers.push(
       podSync,
-      new Controller({store, reconciler: new PodBinder(registry, nodeName, clock), sources: [{resource: find('Pod'), keysFor: (pod) => (nodeNameOf(pod) ? [] : podKey(pod))}], workers: 2}),
+      createScheduler({store, registry, clock, nodeName}),
+      createReplicaSetController({store, registry, clock}),
+      createDeploymentController({store, registry, clock}),
+      createServiceAccountController({store, registry}),
+      createEndpointsController({store, registry}),
+      createEndpointSliceController({store, registry}),
+      createEventTtlController({store, registry, clock}),
       new Controller({store, reconciler: new NamespaceLifecycle(registry), sources: [{resource: find('Namespace')}], workers: 1}),
       new Controller({store, reconciler: gc, sources: RESOURCES.map((resource) => ({resource, keysFor: (obj: KubeObject, _r: unknown, event: WatchEventType) => gc.keysFor(resource, obj, event)})), workers: 2}),
     )
@@ -125,7 +139,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ready = true
     log.info({name: opts.name, url: server.url}, 'control plane ready')
     controllers.push(...(opts.extraControllers?.({store, registry, clock, nodeName}) ?? []))
-    for (const c of controllers) c.start()
+    for (const c of controllers) if (!opts.disableControllers?.includes(c.name)) c.start()
     // Containers whose pod went away while the control plane was down: their pods' keys are not in
     // any listing, so reconcile them from what the runtime holds (pod-sync removes them).
     for (const c of await runtime.list()) podSync.enqueue({namespace: c.spec.namespace, name: c.spec.podName})

@@ -33,7 +33,9 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
     await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"img","image":"img:2"}]}}}}'])
     await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'merge', '-p', '{"spec":{"replicas":4}}'])
     await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'json', '-p', '[{"op":"add","path":"/metadata/labels/stage","value":"beta"}]'])
-    const noop = await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'merge', '-p', '{"spec":{"replicas":4}}'])
+    // "no change" is checked on an object no controller writes (the Deployment's status keeps moving).
+    await k.kubectlOk(['create', 'configmap', 'steady', '-n', 'edits', '--from-literal', 'a=1'])
+    const noop = await k.kubectlOk(['patch', 'configmap', 'steady', '-n', 'edits', '--type', 'merge', '-p', '{"data":{"a":"1"}}'])
     expect(noop).toContain('patched (no change)')
     const d = JSON.parse(await k.kubectlOk(['get', 'deployment', 'web', '-n', 'edits', '-o', 'json']))
     expect(d.metadata.labels).toMatchObject({app: 'web', tier: 'front', stage: 'beta'})
