@@ -70,7 +70,8 @@ try {
   const load = {cm: [], pod: [], podP50: [], podP99: [], cmP99: [], allRunning: [], rss: [], rssIdle: [], getPods: [], getNs: []}
   for (let round = 0; round < LOAD_RUNS; round++) {
     const name = `load-${round}`
-    kcluster(['start', '--name', name, '--driver', 'sim'], env)
+    // A kubelet admits 110 pods by default; this node is sized for the load.
+    kcluster(['start', '--name', name, '--driver', 'sim', '--node-pods', String(PODS + 100)], env)
     const c = clusterClient(home, name)
     await new Promise((r) => setTimeout(r, 1000))
     const cm = await createMany(c, PODS, (i) => ['/api/v1/namespaces/default/configmaps', {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `cm-${i}`}, data: {a: '1'}}])

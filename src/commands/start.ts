@@ -28,6 +28,7 @@ ${EXIT_CODES_HELP}`
     port: Flags.integer({description: 'API server port on 127.0.0.1 (first start only; default: a free port).', min: 1, max: 65_535}),
     foreground: Flags.boolean({description: 'Run the control plane in this process, logging to stdout, until Ctrl-C.', default: false, exclusive: ['json']}),
     wait: Flags.string({description: 'Also wait until the node is Ready, for at most this long (e.g. 60s, 2m).'}),
+    'node-pods': Flags.integer({description: 'How many pods the node admits (default 110, like a kubelet). Kept for later starts.', min: 1, max: 100_000}),
     'sim-start-delay': Flags.string({description: 'Simulated runtime: how long a container takes to start (e.g. 0s, 2s; default 50ms). Kept for later starts.'}),
   }
 
@@ -45,6 +46,7 @@ ${EXIT_CODES_HELP}`
       foreground: flags.foreground,
       waitMs: flags.wait === undefined ? undefined : parseDuration(flags.wait),
       simStartDelayMs: flags['sim-start-delay'] === undefined ? undefined : parseDuration(flags['sim-start-delay']),
+      nodePods: flags['node-pods'],
     })
     await renderSteps(steps, context, {quiet: this.jsonEnabled(), plain: flags.foreground})
     const result = startResult(context)

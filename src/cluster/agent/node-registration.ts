@@ -22,11 +22,13 @@ export interface NodeRegistrationOptions {
   clock: Clock
   stateDir: string
   leaseDurationSeconds?: number
+  /** Pods the node admits (the kubelet's maxPods, 110 by default). */
+  maxPods?: number
   leaseRenewMs?: number
   statusRefreshMs?: number
 }
 
-export function nodeCapacity(stateDir: string): Record<string, string> {
+export function nodeCapacity(stateDir: string, maxPods = 110): Record<string, string> {
   let storageKi = 100 * 1024 * 1024
   try {
     const fs = statfsSync(stateDir)
@@ -34,7 +36,7 @@ export function nodeCapacity(stateDir: string): Record<string, string> {
   } catch {
     // keep the default when the state dir's filesystem cannot be read
   }
-  return {cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: '110', 'ephemeral-storage': `${storageKi}Ki`}
+  return {cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: String(maxPods), 'ephemeral-storage': `${storageKi}Ki`}
 }
 
 export class NodeRegistration {
@@ -111,7 +113,7 @@ export class NodeRegistration {
   private async refreshStatus(): Promise<void> {
     const {registry, nodeName, clock, runtimeName, stateDir, hostIP} = this.opts
     const now = rfc3339(clock.now())
-    const capacity = nodeCapacity(stateDir)
+    const capacity = nodeCapacity(stateDir, this.opts.maxPods)
     await registry.update(
       NODES,
       undefined,

@@ -42,6 +42,8 @@ export interface ControlPlaneOptions {
   clock?: Clock
   /** Simulated container start delay. */
   simStartDelayMs?: number
+  /** Pods the node admits (default 110, like a kubelet). */
+  nodeMaxPods?: number
   bookmarkIntervalMs?: number
   /** Built-in controllers (by reconciler name) not to run: API-semantics tests run without a controller manager. */
   disableControllers?: string[]
@@ -106,7 +108,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length}),
     })
     await bootstrapObjects(registry, server.port)
-    registration = new NodeRegistration({nodeName, hostIP, runtimeName: runtime.name, registry, clock, stateDir: opts.stateDir, leaseRenewMs: opts.leaseRenewMs})
+    registration = new NodeRegistration({nodeName, hostIP, runtimeName: runtime.name, registry, clock, stateDir: opts.stateDir, leaseRenewMs: opts.leaseRenewMs, maxPods: opts.nodeMaxPods})
     await registration.register()
     registration.start()
 
@@ -124,7 +126,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     })
     controllers.push(
       podSync,
-      createScheduler({store, registry, clock, nodeName}),
+      // Few workers: scheduling keeps up at ~1,000 pods/s, and API requests keep priority on this thread.
+      createScheduler({store, registry, clock, nodeName, workers: 2}),
       createReplicaSetController({store, registry, clock}),
       createDeploymentController({store, registry, clock}),
       createServiceAccountController({store, registry}),

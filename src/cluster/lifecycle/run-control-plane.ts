@@ -31,7 +31,7 @@ export async function runControlPlane(name: string, home?: string): Promise<Runn
   }
   const certificates = await ensureCertificates(paths.pki)
   const {startControlPlane} = await import('../controlplane/control-plane.js')
-  const controlPlane = await startControlPlane({name, stateDir: paths.dir, port: config.port, driver: 'sim', certificates, simStartDelayMs: config.simStartDelayMs})
+  const controlPlane = await startControlPlane({name, stateDir: paths.dir, port: config.port, driver: 'sim', certificates, simStartDelayMs: config.simStartDelayMs, nodeMaxPods: config.nodePods})
   await writePid(paths.pid)
 
   let stopping: Promise<void> | undefined

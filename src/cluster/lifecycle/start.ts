@@ -27,6 +27,8 @@ export interface StartOptions {
   waitMs?: number
   /** Simulated runtime: container start delay; kept in config.json, changeable on any start. */
   simStartDelayMs?: number
+  /** Pods the node admits; kept in config.json, changeable on any start. */
+  nodePods?: number
   home?: string
   env?: NodeJS.ProcessEnv
 }
@@ -132,10 +134,13 @@ async function prepareState(ctx: StartContext, ui: {setTitle(t: string): void}):
       })
     }
     if (!ctx.alreadyRunning) await ensurePortFree(ctx.config.port, name, `delete the cluster (kcluster delete${nameArg(name)}) and start it with another --port`)
-    if (ctx.options.simStartDelayMs !== undefined && ctx.options.simStartDelayMs !== ctx.config.simStartDelayMs) {
-      ctx.config = {...ctx.config, simStartDelayMs: ctx.options.simStartDelayMs}
+    const changed: Partial<ClusterConfig> = {}
+    if (ctx.options.simStartDelayMs !== undefined && ctx.options.simStartDelayMs !== ctx.config.simStartDelayMs) changed.simStartDelayMs = ctx.options.simStartDelayMs
+    if (ctx.options.nodePods !== undefined && ctx.options.nodePods !== ctx.config.nodePods) changed.nodePods = ctx.options.nodePods
+    if (Object.keys(changed).length > 0) {
+      ctx.config = {...ctx.config, ...changed}
       await writeConfig(ctx.paths, ctx.config)
-      if (ctx.alreadyRunning) ctx.notices.push('the new --sim-start-delay applies from the next start (the cluster is running)')
+      if (ctx.alreadyRunning) ctx.notices.push('the new node settings apply from the next start (the cluster is running)')
     }
     ui.setTitle(`Using ${ctx.paths.dir} (port ${ctx.config.port})`)
     return
@@ -143,6 +148,7 @@ async function prepareState(ctx: StartContext, ui: {setTitle(t: string): void}):
   if (port !== undefined) await ensurePortFree(port, name, 'choose another --port, or omit it to get a free one')
   ctx.config = {name, driver: ctx.driver!, port: port ?? (await findFreePort()), createdAt: new Date().toISOString()}
   if (ctx.options.simStartDelayMs !== undefined) ctx.config.simStartDelayMs = ctx.options.simStartDelayMs
+  if (ctx.options.nodePods !== undefined) ctx.config.nodePods = ctx.options.nodePods
   await writeConfig(ctx.paths, ctx.config)
   ctx.created = true
   ui.setTitle(`Created ${ctx.paths.dir} (port ${ctx.config.port})`)

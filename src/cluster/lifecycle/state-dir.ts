@@ -26,6 +26,8 @@ export interface ClusterConfig {
   kubeconfig?: string
   /** Simulated runtime: how long a container takes to start (default 50 ms). */
   simStartDelayMs?: number
+  /** Pods the node admits (default 110). */
+  nodePods?: number
 }
 
 export interface StatePaths {
