@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Makes a Docker engine answer (installs Debian's docker.io and starts dockerd when none answers),
+# then builds the local test image kcluster-test/busybox:1 from Debian's busybox-static: no registry
+# is ever contacted. Idempotent. Used by .ci/run; the Docker runtime's tests (issue 4) need both.
+set -euo pipefail
+if ! docker info >/dev/null 2>&1; then
+  if ! command -v dockerd >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq docker.io >/dev/null
+  fi
+  mkdir -p /var/log
+  nohup dockerd --host unix:///var/run/docker.sock >/var/log/dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  if ! docker info >/dev/null 2>&1; then
+    echo "docker: engine did not start; last lines of /var/log/dockerd.log:" >&2
+    tail -20 /var/log/dockerd.log >&2 || true
+    exit 1
+  fi
+fi
+echo "docker: $(docker version --format '{{.Server.Version}}') answering"
+
+tag=kcluster-test/busybox:1
+if ! docker image inspect "$tag" >/dev/null 2>&1; then
+  if [ ! -x /bin/busybox ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq busybox-static >/dev/null
+  fi
+  dir=$(mktemp -d)
+  trap 'rm -rf "$dir"' EXIT
+  cp /bin/busybox "$dir/busybox"
+  printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCMD ["/bin/sh"]\n' >"$dir/Dockerfile"
+  DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$dir" >/dev/null
+fi
+echo "image $tag present"
