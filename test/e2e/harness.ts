@@ -1,6 +1,7 @@
 // Drives the real CLI (bin/run.js, built) and the real kubectl against a cluster in a temporary home.
 // Every cluster gets its own KCLUSTER_HOME, KUBECONFIG and kubectl cache, so tests never touch the
 // user's files and can run side by side.
+import {pollUntil} from '../support/eventually.js'
 import {execa} from 'execa'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -83,16 +84,5 @@ export async function startE2ECluster(driver: 'sim' | 'docker', extraStartArgs: 
 
 /** Poll until fn returns a truthy value or the deadline passes. */
 export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await fn()
-      if (value) return value
-    } catch (error) {
-      last = error
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
-    await new Promise((r) => setTimeout(r, intervalMs))
-  }
+  return pollUntil(fn, what, timeoutMs, intervalMs)
 }

@@ -1,5 +1,6 @@
 // In-process control plane on the simulated runtime, driven over real HTTPS with the admin client
 // certificate. Tests look only at what a client can see: HTTP answers, stored objects, watch streams.
+import {pollUntil} from '../support/eventually.js'
 import https from 'node:https'
 import type {IncomingHttpHeaders, IncomingMessage} from 'node:http'
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -156,18 +157,7 @@ function readAll(res: IncomingMessage, timeoutMs: number): Promise<Buffer> {
 
 /** Poll until fn returns a truthy value; fails with the last error after timeoutMs. */
 export async function eventually<T>(fn: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await fn()
-      if (value) return value
-    } catch (error) {
-      last = error
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
-    await new Promise((r) => setTimeout(r, intervalMs))
-  }
+  return pollUntil(fn, what, timeoutMs, intervalMs)
 }
 
 /** Unique names per test, so tests in one file never see each other's objects. */

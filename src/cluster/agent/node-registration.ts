@@ -3,14 +3,14 @@
 import {cpus, release, totalmem} from 'node:os'
 import {statfsSync} from 'node:fs'
 import type {Node, NodeCondition} from 'kubernetes-types/core/v1.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject, Mutable} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {rfc3339, type Clock} from '../clock.js'
 import {logger} from '../log.js'
 
-const NODES = RESOURCES.find((r) => r.kind === 'Node')!
-const LEASES = RESOURCES.find((r) => r.kind === 'Lease')!
+const NODES = resourceOfKind('Node')
+const LEASES = resourceOfKind('Lease')
 const MANAGER = 'kubelet'
 export const KUBELET_VERSION = 'v1.32.0-kcluster'
 

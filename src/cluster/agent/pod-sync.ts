@@ -3,7 +3,7 @@
 // Container starts run in the background (a start can take seconds: image pulls, slow processes), so
 // a handful of workers can bring thousands of pods up in parallel; a finished start wakes the pod.
 import type {Pod} from 'kubernetes-types/core/v1.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
@@ -13,7 +13,7 @@ import type {ContainerRuntime, RuntimeContainer} from '../runtime/runtime.js'
 import {planPodStatus} from './pod-status.js'
 import {jsonEqual} from '../apiserver/registry/codec.js'
 
-const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+const PODS = resourceOfKind('Pod')
 const MANAGER = 'kubelet'
 
 export interface PodSyncOptions {

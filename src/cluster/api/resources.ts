@@ -104,6 +104,13 @@ export function findResource(group: string, version: string, plural: string): Re
   return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural)
 }
 
+/** The resource of a built-in kind named by code (a missing one is a programming error). */
+export function resourceOfKind(kind: string): ResourceType {
+  const r = RESOURCES.find((x) => x.kind === kind)
+  if (!r) throw new Error(`no resource for kind ${kind}`)
+  return r
+}
+
 export function findResourceByKind(apiVersion: string, kind: string): ResourceType | undefined {
   return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind)
 }

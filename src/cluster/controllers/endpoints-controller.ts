@@ -4,7 +4,7 @@
 // their Service goes; it only deletes Endpoints it manages (the managed-by label), so hand-written
 // Endpoints of selector-less Services are left alone.
 import type {Endpoints, Service} from 'kubernetes-types/core/v1.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {WatchEventType} from '../apiserver/registry/watch.js'
@@ -28,9 +28,9 @@ export const ENDPOINTS_MANAGED_BY_LABEL = 'endpoints.kubernetes.io/managed-by'
 export const ENDPOINTS_CONTROLLER_NAME = 'endpoint-controller'
 const OVER_CAPACITY_ANNOTATION = 'endpoints.kubernetes.io/over-capacity'
 
-const SERVICES = RESOURCES.find((r) => r.kind === 'Service')!
-const ENDPOINTS = RESOURCES.find((r) => r.kind === 'Endpoints')!
-const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+const SERVICES = resourceOfKind('Service')
+const ENDPOINTS = resourceOfKind('Endpoints')
+const PODS = resourceOfKind('Pod')
 
 export class EndpointsReconciler implements Reconciler {
   readonly name = 'endpoints-controller'

@@ -4,7 +4,7 @@
 // planned by endpointslice-plan.ts; this file reads the state and applies the plan.
 import type {Node, Pod, Service} from 'kubernetes-types/core/v1.js'
 import type {EndpointSlice} from 'kubernetes-types/discovery/v1.js'
-import {RESOURCES} from '../api/resources.js'
+import {RESOURCES, resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {WatchEventType} from '../apiserver/registry/watch.js'
@@ -16,9 +16,9 @@ import type {ObjectKey, Reconciler} from './reconciler.js'
 import {CONTROLLER_MANAGER, isNamespaceTerminating, lastChangeTriggerTime, podsOf, serviceSelector} from './service-endpoints.js'
 import {ServicePodIndex} from './service-pod-index.js'
 
-const SERVICES = RESOURCES.find((r) => r.kind === 'Service')!
-const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
-const NODES = RESOURCES.find((r) => r.kind === 'Node')!
+const SERVICES = resourceOfKind('Service')
+const PODS = resourceOfKind('Pod')
+const NODES = resourceOfKind('Node')
 const SLICES = RESOURCES.find((r) => r.group === 'discovery.k8s.io' && r.kind === 'EndpointSlice')!
 
 /** Some pods were left out of a Service's slices because their node does not exist (retried with back-off). */

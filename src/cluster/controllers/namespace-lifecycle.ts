@@ -1,11 +1,11 @@
 // Deleting a namespace: while it is Terminating, delete everything in it; once nothing is left, clear
 // spec.finalizers (the /finalize write) so the namespace itself goes.
-import {RESOURCES} from '../api/resources.js'
+import {RESOURCES, resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {ObjectKey, ReconcileResult, Reconciler} from './reconciler.js'
 
-const NAMESPACES = RESOURCES.find((r) => r.kind === 'Namespace')!
+const NAMESPACES = resourceOfKind('Namespace')
 const NAMESPACED = RESOURCES.filter((r) => r.scope === 'Namespaced')
 
 export class NamespaceLifecycle implements Reconciler {

@@ -1,12 +1,12 @@
 // Until the scheduler lands, every pod without a node is bound to the one node (the issue allows a
 // minimal binder). It binds through the same path as pods/binding.
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {bindPod} from '../apiserver/registry/bind-pod.js'
 import type {Clock} from '../clock.js'
 import type {ObjectKey, Reconciler} from './reconciler.js'
 
-const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+const PODS = resourceOfKind('Pod')
 
 export class PodBinder implements Reconciler {
   readonly name = 'pod-binder'

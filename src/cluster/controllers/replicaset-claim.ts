@@ -4,13 +4,13 @@
 import type {ReplicaSet} from 'kubernetes-types/apps/v1.js'
 import type {Pod} from 'kubernetes-types/core/v1.js'
 import {matchesLabels, type LabelSelector} from '../api/label-selector.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {controllerReference, MANAGER} from './replicaset-pod-control.js'
 import {controllerOf} from './replicaset-pod-state.js'
 
-const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+const PODS = resourceOfKind('Pod')
 
 /**
  * The pods (of `active`) the ReplicaSet controls, adopting and releasing on the way. While the

@@ -5,7 +5,7 @@
 // predicate never touches the store.
 import type {ReplicaSet} from 'kubernetes-types/apps/v1.js'
 import {labelSelectorFromSpec, matchesLabels, type LabelSelector} from '../api/label-selector.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {WatchEventType} from '../apiserver/registry/watch.js'
@@ -20,8 +20,8 @@ import {ReplicaSetReconciler} from './replicaset-reconciler.js'
 
 export type {EventSink} from './replicaset-pod-control.js'
 
-const REPLICASETS = RESOURCES.find((r) => r.kind === 'ReplicaSet')!
-const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+const REPLICASETS = resourceOfKind('ReplicaSet')
+const PODS = resourceOfKind('Pod')
 
 export interface ReplicaSetControllerDeps {
   store: Store

@@ -6,7 +6,7 @@ import type {Pod} from 'kubernetes-types/core/v1.js'
 import type {OwnerReference} from 'kubernetes-types/meta/v1.js'
 import type {ReplicaSet} from 'kubernetes-types/apps/v1.js'
 import {ApiError} from '../api/errors.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import {cloneJson, type KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 
@@ -14,7 +14,7 @@ export const MANAGER = 'kube-controller-manager'
 /** burstReplicas: at most this many creates or deletes per sync. */
 export const BURST_REPLICAS = 500
 
-const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+const PODS = resourceOfKind('Pod')
 
 /** The slice of an event recorder this controller uses (src/cluster/events provides one). */
 export interface EventSink {

@@ -3,13 +3,13 @@
 // every sync cost ~300 ms (measured), so stored values are screened as text first and only candidates
 // are parsed (~55 ms, most of it the store read itself).
 import type {Pod} from 'kubernetes-types/core/v1.js'
-import {keyPrefix, RESOURCES} from '../api/resources.js'
+import {keyPrefix, resourceOfKind} from '../api/resources.js'
 import {decodeStored} from '../apiserver/registry/codec.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {withTypeMeta} from '../apiserver/registry/object-registry.js'
 import {asPod, controllerOf} from './replicaset-pod-state.js'
 
-const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+const PODS = resourceOfKind('Pod')
 
 // Stored values are compact JSON (codec.ts encodeForStore), so a controller reference always reads
 // exactly like this; inside a string value (an annotation) the quotes would be escaped and not match.

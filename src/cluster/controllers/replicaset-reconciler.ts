@@ -6,7 +6,7 @@
 import type {ReplicaSet} from 'kubernetes-types/apps/v1.js'
 import type {Pod} from 'kubernetes-types/core/v1.js'
 import {labelSelectorFromSpec, matchesLabels, type LabelSelector} from '../api/label-selector.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
@@ -19,7 +19,7 @@ import {listPods} from './replicaset-pod-listing.js'
 import {controllerOf, isPodActive} from './replicaset-pod-state.js'
 import {computeStatus, sameStatus, type ManageFailure} from './replicaset-status.js'
 
-const REPLICASETS = RESOURCES.find((r) => r.kind === 'ReplicaSet')!
+const REPLICASETS = resourceOfKind('ReplicaSet')
 
 export interface ReplicaSetReconcilerDeps {
   registry: ObjectRegistry

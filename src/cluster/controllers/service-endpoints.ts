@@ -3,7 +3,7 @@
 // container port each service port resolves to.
 import {isIPv6} from 'node:net'
 import type {Pod, Service, ServicePort} from 'kubernetes-types/core/v1.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 
 /** The field manager kube-controller-manager's clients get (their user agent), as on a real cluster. */
@@ -11,7 +11,7 @@ export const CONTROLLER_MANAGER = 'kube-controller-manager'
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless'
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time'
 
-const PODS = RESOURCES.find((r) => r.kind === 'Pod')!
+const PODS = resourceOfKind('Pod')
 
 /** The 403 a create gets in a namespace being deleted (errors.HasStatusCause NamespaceTerminating). */
 export function isNamespaceTerminating(error: unknown): boolean {

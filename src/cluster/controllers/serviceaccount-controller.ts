@@ -1,6 +1,6 @@
 // The ServiceAccounts controller (pkg/controller/serviceaccount): every namespace that is not being
 // deleted has a ServiceAccount `default`, created again if someone deletes it.
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Store} from '../store/store.js'
@@ -11,8 +11,8 @@ export const DEFAULT_SERVICE_ACCOUNT = 'default'
 /** The field manager kube-controller-manager's clients get (their user agent), as on a real cluster. */
 const MANAGER = 'kube-controller-manager'
 
-const NAMESPACES = RESOURCES.find((r) => r.kind === 'Namespace')!
-const SERVICE_ACCOUNTS = RESOURCES.find((r) => r.kind === 'ServiceAccount')!
+const NAMESPACES = resourceOfKind('Namespace')
+const SERVICE_ACCOUNTS = resourceOfKind('ServiceAccount')
 
 /** Keys are namespace names. */
 export class ServiceAccountReconciler implements Reconciler {

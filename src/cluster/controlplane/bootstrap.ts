@@ -1,11 +1,11 @@
 // Objects every cluster has from its first start: the four system namespaces and the `kubernetes`
 // Service in default. Created only when missing, so a restart writes nothing.
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {KUBERNETES_SERVICE_IP} from './service-allocator.js'
 
-const find = (kind: string) => RESOURCES.find((r) => r.kind === kind)!
+const find = resourceOfKind
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease']
 const MANAGER = 'kcluster-apiserver'
 

@@ -2,7 +2,7 @@
 // the chosen runtime and the in-process controllers. stop() tears down in reverse order.
 import {setMaxListeners} from 'node:events'
 import {join} from 'node:path'
-import {RESOURCES} from '../api/resources.js'
+import {RESOURCES, resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {startApiServer, type ApiServer} from '../apiserver/server.js'
@@ -71,7 +71,7 @@ export interface ControlPlane {
   stop(): Promise<void>
 }
 
-const find = (kind: string) => RESOURCES.find((r) => r.kind === kind)!
+const find = resourceOfKind
 
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const log = logger('control-plane')

@@ -2,10 +2,10 @@
 // Services that exist; the store is the single source of truth, so restarts need no side table.
 // Automatic allocation starts at 10.96.0.10, so the kubernetes Service's 10.96.0.1 is never handed out.
 import {ApiError} from '../api/errors.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 
-const SERVICES = RESOURCES.find((r) => r.kind === 'Service')!
+const SERVICES = resourceOfKind('Service')
 export const KUBERNETES_SERVICE_IP = '10.96.0.1'
 
 interface ServiceSpecLike {

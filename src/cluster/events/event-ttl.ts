@@ -1,7 +1,7 @@
 // The API server's event TTL (--event-ttl, 1 hour): an Event nobody has repeated for that long is
 // deleted. Upstream it is an etcd lease refreshed on every write; here a controller compares the
 // event's last occurrence with the clock and comes back when the remainder has passed.
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
@@ -9,7 +9,7 @@ import {Controller} from '../controllers/controller.js'
 import type {ObjectKey, ReconcileResult, Reconciler} from '../controllers/reconciler.js'
 import type {Store} from '../store/store.js'
 
-const EVENTS = RESOURCES.find((r) => r.kind === 'Event')!
+const EVENTS = resourceOfKind('Event')
 
 export const DEFAULT_EVENT_TTL_MS = 3_600_000
 

@@ -2,7 +2,7 @@
 // never waits), and one pump correlates queued events in order and writes them through the registry,
 // many at a time so the store batches them into few commits. Like client-go's broadcaster it drops
 // events when its queue is full rather than slowing a reconcile.
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
@@ -12,7 +12,7 @@ import {EventNamer, makeEvent, objectReference, type CoreEvent, type EventFields
 
 export type {EventType} from './event-object.js'
 
-const EVENTS = RESOURCES.find((r) => r.kind === 'Event')!
+const EVENTS = resourceOfKind('Event')
 
 export interface EventRecorderOptions {
   registry: Pick<ObjectRegistry, 'create' | 'update'>

@@ -5,7 +5,7 @@
 // (Unschedulable, with kube-scheduler's message) and a FailedScheduling event, and waits for a
 // cluster change, retried with back-off.
 import type {Namespace, Node, Pod} from 'kubernetes-types/core/v1.js'
-import {RESOURCES} from '../api/resources.js'
+import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import {bindPod} from '../apiserver/registry/bind-pod.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
@@ -22,7 +22,7 @@ import {schedulePod} from './schedule-pod.js'
 import {unschedulableStatusUpdate} from './unschedulable-status.js'
 import {UnschedulablePods, type BackoffOptions} from './unschedulable-pods.js'
 
-const find = (kind: string) => RESOURCES.find((r) => r.kind === kind)!
+const find = resourceOfKind
 const PODS = find('Pod')
 /** Like upstream's podMaxInUnschedulablePodsDuration: retry a waiting pod at least this often. */
 const UNSCHEDULABLE_FLUSH_MS = 5 * 60_000

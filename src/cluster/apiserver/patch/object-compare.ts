@@ -1,6 +1,7 @@
 // Which fields a write added, changed or removed (typed.TypedValue.Compare). Leaves are compared by value; a
 // map or list node that appears or disappears as a whole is itself reported, so a new container item or a new
 // labels map becomes a member of the writer's set (the `".": {}` entries seen on real servers).
+import {jsonEqual} from '../../api/json-equal.js'
 import {isPlainObject} from '../../api/types.js'
 import {FieldSet} from './field-set.js'
 import {serializeElement, type PathElement} from './field-path.js'
@@ -13,18 +14,7 @@ export interface Comparison {
   readonly removed: FieldSet
 }
 
-/** Structural equality of JSON data; object key order does not matter. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]))
-  if (isPlainObject(a)) {
-    if (!isPlainObject(b)) return false
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined)
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined)
-    return ka.length === kb.length && ka.every((k) => jsonEqual(a[k], b[k]))
-  }
-  return false
-}
+export {jsonEqual}
 
 /** `obj` with the struct fields a typed empty object always serializes filled in, for comparisons only. */
 export function withSkeleton(obj: Record<string, unknown>, skeleton: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {

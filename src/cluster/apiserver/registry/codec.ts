@@ -2,6 +2,9 @@
 // resourceVersion, set on every read. So a value never disagrees with its own revision.
 import type {KubeObject} from '../../api/types.js'
 import type {KeyValue} from '../../store/store.js'
+import {jsonEqual} from '../../api/json-equal.js'
+
+export {jsonEqual}
 
 export function decodeStored(kv: KeyValue, revision = kv.modRevision): KubeObject {
   const obj = JSON.parse(kv.value) as KubeObject
@@ -27,28 +30,6 @@ function stripForCompare(obj: KubeObject): KubeObject {
   return {...obj, metadata}
 }
 
-/** Deep equality of JSON values; object key order does not matter, undefined members count as absent. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false
-    return true
-  }
-  if (Array.isArray(b)) return false
-  const ra = a as Record<string, unknown>
-  const rb = b as Record<string, unknown>
-  let countA = 0
-  for (const k in ra) {
-    if (ra[k] === undefined) continue
-    countA++
-    if (!jsonEqual(ra[k], rb[k])) return false
-  }
-  let countB = 0
-  for (const k in rb) if (rb[k] !== undefined) countB++
-  return countA === countB
-}
 
 function stripManagedFieldTimes(obj: KubeObject): KubeObject {
   const managed = obj.metadata.managedFields

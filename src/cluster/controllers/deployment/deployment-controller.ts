@@ -3,7 +3,7 @@
 // pod-template-hash), move replicas from the old ones to it per the strategy, prune history, and report
 // status and conditions. ReplicaSets turn replicas into pods; this controller only sets their counts.
 import type {Deployment} from 'kubernetes-types/apps/v1.js'
-import {RESOURCES} from '../../api/resources.js'
+import {resourceOfKind} from '../../api/resources.js'
 import type {KubeObject, Mutable} from '../../api/types.js'
 import type {ObjectRegistry} from '../../apiserver/registry/object-registry.js'
 import type {Clock} from '../../clock.js'
@@ -15,8 +15,8 @@ import {podTemplateHash} from './pod-template-hash.js'
 import {deploymentStatus, type OwnedReplicaSet} from './deployment-status.js'
 import {newReplicaSetReplicas, oldReplicasToRemove, resolveFenceposts} from './rollout-math.js'
 
-const DEPLOYMENTS = RESOURCES.find((r) => r.kind === 'Deployment')!
-const REPLICASETS = RESOURCES.find((r) => r.kind === 'ReplicaSet')!
+const DEPLOYMENTS = resourceOfKind('Deployment')
+const REPLICASETS = resourceOfKind('ReplicaSet')
 const MANAGER = 'deployment-controller'
 export const REVISION = 'deployment.kubernetes.io/revision'
 const DESIRED = 'deployment.kubernetes.io/desired-replicas'
