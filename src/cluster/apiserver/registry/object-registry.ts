@@ -156,10 +156,9 @@ export class ObjectRegistry {
         const written = await this.store.update(key, encodeForStore(prepared), kv!.modRevision)
         return {object: withTypeMeta(r, decodeStored(written)), created: false}
       } catch (error) {
-        if (error instanceof RevisionConflictError || error instanceof KeyNotFoundError) {
-          if (requestedVersion) throw conflict(groupResource(r), name)
-          continue
-        }
+        // Another writer got there first: run the mutation again on the fresh object. A PUT that named
+        // a resourceVersion then fails the precondition above with 409; a patch re-applies cleanly.
+        if (error instanceof RevisionConflictError || error instanceof KeyNotFoundError) continue
         throw error
       }
     }
