@@ -12,6 +12,7 @@ import {readCertificates} from './pki/certificates.js'
 export {ClusterError, type ClusterErrorCode} from './lifecycle/cluster-error.js'
 export {DEFAULT_CLUSTER_NAME, kclusterHome} from './lifecycle/state-dir.js'
 export {parseDuration} from './lifecycle/duration.js'
+export {parseQuantityFlag} from './lifecycle/quantity-flag.js'
 export type {Step, StepUi} from './lifecycle/steps.js'
 export {planStart, startResult, type StartContext, type StartOptions, type StartResult} from './lifecycle/start.js'
 export {stopCluster, type StopResult} from './lifecycle/stop.js'
@@ -52,3 +53,7 @@ export async function applyManifests(name: string, options: ApplyOptions & {home
     client.close()
   }
 }
+
+export {addNode, type AddNodeOptions, type AddNodeResult} from './nodes/add-node.js'
+export {removeNode, type RemoveNodeOptions, type RemoveNodeResult} from './nodes/remove-node.js'
+export {setNodeHeartbeat, type HeartbeatResult} from './nodes/heartbeat.js'

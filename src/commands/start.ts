@@ -28,7 +28,11 @@ ${EXIT_CODES_HELP}`
     port: Flags.integer({description: 'API server port on 127.0.0.1 (first start only; default: a free port).', min: 1, max: 65_535}),
     foreground: Flags.boolean({description: 'Run the control plane in this process, logging to stdout, until Ctrl-C.', default: false, exclusive: ['json']}),
     wait: Flags.string({description: 'Also wait until the node is Ready, for at most this long (e.g. 60s, 2m).'}),
-    'node-pods': Flags.integer({description: 'How many pods the node admits (default 110, like a kubelet). Kept for later starts.', min: 1, max: 100_000}),
+    nodes: Flags.integer({description: 'Nodes of a new cluster, the first included (default 1). With --driver sim they are simulated nodes; add more later with `kcluster node add`.', min: 1, max: 1000}),
+    'node-cpu': Flags.string({description: 'CPU capacity of each node, e.g. 2 or 1500m (default: the host\'s). Kept for later starts.'}),
+    'node-memory': Flags.string({description: 'Memory capacity of each node, e.g. 4Gi (default: the host\'s). Kept for later starts.'}),
+    'node-pods': Flags.integer({description: 'How many pods each node admits (default 110, like a kubelet). Kept for later starts.', min: 1, max: 100_000}),
+    'node-monitor-grace-period': Flags.string({description: 'How long a node may miss heartbeats before it turns NotReady (default 40s, as kube-controller-manager). Kept for later starts.'}),
     'sim-start-delay': Flags.string({description: 'Simulated runtime: how long a container takes to start (e.g. 0s, 2s; default 50ms). Kept for later starts.'}),
   }
 
@@ -36,7 +40,7 @@ ${EXIT_CODES_HELP}`
     const {flags} = await this.parse(Start)
     // Set before the control plane is imported: its logger reads the level once.
     if (flags.foreground) process.env.KCLUSTER_LOG_LEVEL ??= 'info'
-    const {parseDuration, planStart, startResult} = await import('../cluster/index.js')
+    const {parseDuration, parseQuantityFlag, planStart, startResult} = await import('../cluster/index.js')
     const {renderSteps} = await import('../cli/render-steps.js')
 
     const {steps, context} = planStart({
@@ -47,6 +51,10 @@ ${EXIT_CODES_HELP}`
       waitMs: flags.wait === undefined ? undefined : parseDuration(flags.wait),
       simStartDelayMs: flags['sim-start-delay'] === undefined ? undefined : parseDuration(flags['sim-start-delay']),
       nodePods: flags['node-pods'],
+      nodes: flags.nodes,
+      nodeCpu: flags['node-cpu'] === undefined ? undefined : parseQuantityFlag('--node-cpu', flags['node-cpu']),
+      nodeMemory: flags['node-memory'] === undefined ? undefined : parseQuantityFlag('--node-memory', flags['node-memory']),
+      nodeMonitorGraceMs: flags['node-monitor-grace-period'] === undefined ? undefined : parseDuration(flags['node-monitor-grace-period']),
     })
     await renderSteps(steps, context, {quiet: this.jsonEnabled(), plain: flags.foreground})
     const result = startResult(context)

@@ -1,13 +1,13 @@
-// Registers this agent's Node with capacity read from the host and keeps it alive: the Lease in
+// Registers one node's Node object and keeps it alive: the Lease in
 // kube-node-lease is renewed every 10 s and the Ready condition's heartbeat refreshed every minute.
-import {cpus, release, totalmem} from 'node:os'
-import {statfsSync} from 'node:fs'
+import {release} from 'node:os'
 import type {Node, NodeCondition} from 'kubernetes-types/core/v1.js'
 import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject, Mutable} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {rfc3339, type Clock} from '../clock.js'
 import {logger} from '../log.js'
+import {nodeObject} from './node-spec.js'
 
 const NODES = resourceOfKind('Node')
 const LEASES = resourceOfKind('Lease')
@@ -20,23 +20,13 @@ export interface NodeRegistrationOptions {
   runtimeName: string
   registry: ObjectRegistry
   clock: Clock
-  stateDir: string
+  /** The node's capacity, read again at every status refresh (its annotation may change). */
+  capacity: (node: Node | undefined) => Record<string, string>
+  /** Carries the control-plane role label (the cluster's first node). */
+  controlPlane?: boolean
   leaseDurationSeconds?: number
-  /** Pods the node admits (the kubelet's maxPods, 110 by default). */
-  maxPods?: number
   leaseRenewMs?: number
   statusRefreshMs?: number
-}
-
-export function nodeCapacity(stateDir: string, maxPods = 110): Record<string, string> {
-  let storageKi = 100 * 1024 * 1024
-  try {
-    const fs = statfsSync(stateDir)
-    storageKi = Math.floor((fs.blocks * fs.bsize) / 1024)
-  } catch {
-    // keep the default when the state dir's filesystem cannot be read
-  }
-  return {cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: String(maxPods), 'ephemeral-storage': `${storageKi}Ki`}
 }
 
 export class NodeRegistration {
@@ -49,7 +39,10 @@ export class NodeRegistration {
   async register(): Promise<void> {
     const {registry, nodeName} = this.opts
     const existing = await registry.tryGet(NODES, undefined, nodeName)
-    if (!existing) await registry.create(NODES, undefined, this.desiredNode() as unknown as KubeObject, {manager: MANAGER})
+    if (!existing) {
+      const node = nodeObject({name: nodeName, hostIP: this.opts.hostIP, controlPlane: this.opts.controlPlane ?? false})
+      await registry.create(NODES, undefined, node as unknown as KubeObject, {manager: MANAGER})
+    }
     await this.refreshStatus()
     await this.renewLease()
     this.log.info({node: nodeName}, 'node registered')
@@ -88,38 +81,16 @@ export class NodeRegistration {
     }
   }
 
-  private desiredNode(): Node {
-    const {nodeName, hostIP} = this.opts
-    return {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: {
-        name: nodeName,
-        labels: {
-          'kubernetes.io/hostname': nodeName,
-          'kubernetes.io/os': 'linux',
-          'kubernetes.io/arch': 'amd64',
-          'beta.kubernetes.io/os': 'linux',
-          'beta.kubernetes.io/arch': 'amd64',
-          'node-role.kubernetes.io/control-plane': '',
-        },
-        annotations: {'node.alpha.kubernetes.io/ttl': '0'},
-      },
-      spec: {podCIDR: '10.244.0.0/16', podCIDRs: ['10.244.0.0/16']},
-      status: {addresses: [{type: 'InternalIP', address: hostIP}, {type: 'Hostname', address: nodeName}]},
-    }
-  }
-
   private async refreshStatus(): Promise<void> {
-    const {registry, nodeName, clock, runtimeName, stateDir, hostIP} = this.opts
+    const {registry, nodeName, clock, runtimeName, hostIP} = this.opts
     const now = rfc3339(clock.now())
-    const capacity = nodeCapacity(stateDir, this.opts.maxPods)
     await registry.update(
       NODES,
       undefined,
       nodeName,
       (live) => {
         const node = live as KubeObject & Mutable<Node>
+        const capacity = this.opts.capacity(node)
         const old = node.status?.conditions ?? []
         const cond = (type: string, status: string, reason: string, message: string): NodeCondition => {
           const prev = old.find((c) => c.type === type)
@@ -142,7 +113,7 @@ export class NodeRegistration {
             systemUUID: '',
             bootID: '',
             kernelVersion: release(),
-            osImage: 'kcluster simulated node',
+            osImage: runtimeName === 'sim' ? 'kcluster simulated node' : 'kcluster node',
             containerRuntimeVersion: `${runtimeName}://0.1.0`,
             kubeletVersion: KUBELET_VERSION,
             kubeProxyVersion: '',

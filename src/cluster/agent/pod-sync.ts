@@ -1,5 +1,7 @@
-// The kubelet's pod worker as a level-based reconciler: make the runtime hold exactly the containers
-// of the pods bound to this node, report what it holds as pod status, and finish graceful deletions.
+// The kubelet's pod worker as a level-based reconciler, for every node this control plane runs a
+// kubelet for: make the runtime hold exactly the containers of the pods bound to those nodes, report
+// what it holds as pod status, and finish graceful deletions. A pod on a node whose kubelet is stopped
+// (`kcluster node fail`) is left exactly as it is, as a dead kubelet would.
 // Container starts run in the background (a start can take seconds: image pulls, slow processes), so
 // a handful of workers can bring thousands of pods up in parallel; a finished start wakes the pod.
 import type {Pod} from 'kubernetes-types/core/v1.js'
@@ -10,6 +12,8 @@ import type {Clock} from '../clock.js'
 import type {ObjectKey, ReconcileResult, Reconciler} from '../controllers/reconciler.js'
 import {logger} from '../log.js'
 import type {ContainerRuntime, RuntimeContainer} from '../runtime/runtime.js'
+import {KubeletEvents} from './kubelet-events.js'
+import type {NodeStates} from './node-agents.js'
 import {planPodStatus} from './pod-status.js'
 import {jsonEqual} from '../apiserver/registry/codec.js'
 
@@ -17,7 +21,8 @@ const PODS = resourceOfKind('Pod')
 const MANAGER = 'kubelet'
 
 export interface PodSyncOptions {
-  nodeName: string
+  /** Which nodes have a kubelet here, and whether it runs. */
+  nodes: NodeStates
   hostIP: string
   registry: ObjectRegistry
   runtime: ContainerRuntime
@@ -31,17 +36,23 @@ export class PodSyncReconciler implements Reconciler {
   private readonly log = logger('agent')
   /** Starts under way, by `podUid/containerName`. */
   private readonly starting = new Set<string>()
+  private readonly events: KubeletEvents
 
-  constructor(private readonly opts: PodSyncOptions) {}
+  constructor(private readonly opts: PodSyncOptions) {
+    this.events = new KubeletEvents({registry: opts.registry, clock: opts.clock})
+  }
 
   async reconcile(key: ObjectKey): Promise<ReconcileResult | void> {
-    const {registry, runtime, nodeName} = this.opts
+    const {registry, runtime, nodes} = this.opts
     const pod = (await registry.tryGet(PODS, key.namespace, key.name)) as (KubeObject & Pod) | undefined
+    const nodeName = pod?.spec?.nodeName
+    const node = nodeName ? nodes.stateOf(nodeName) : undefined
+    if (node === 'stopped') return
     const held = await runtime.list({namespace: key.namespace, podName: key.name})
     // Containers of another pod that had this name, or of a pod no longer here, are orphans.
-    const mine = pod && pod.spec?.nodeName === nodeName ? held.filter((c) => c.spec.podUid === pod.metadata.uid) : []
+    const mine = pod && node === 'running' ? held.filter((c) => c.spec.podUid === pod.metadata.uid) : []
     await this.removeAll(held.filter((c) => !mine.includes(c)), 0)
-    if (!pod || pod.spec?.nodeName !== nodeName) return
+    if (!pod || node !== 'running') return
 
     if (pod.metadata.deletionTimestamp) return this.finishDeletion(pod, mine)
 
@@ -64,9 +75,16 @@ export class PodSyncReconciler implements Reconciler {
       if (current.some((h) => h.spec.containerName === c.name) || this.starting.has(id)) continue
       this.starting.add(id)
       const key = {namespace: pod.metadata.namespace, name: pod.metadata.name!}
+      const node = pod.spec!.nodeName!
+      const image = c.image ?? ''
+      const policy = (c.imagePullPolicy as 'Always' | 'IfNotPresent' | 'Never') ?? 'IfNotPresent'
       void (async () => {
-        await runtime.ensureImage(c.image ?? '', (c.imagePullPolicy as 'Always' | 'IfNotPresent' | 'Never') ?? 'IfNotPresent')
-        await runtime.start({
+        const pullStart = Date.now()
+        if (policy === 'Always') this.events.pulling(pod, node, c.name, image)
+        const pulled = await runtime.ensureImage(image, policy)
+        this.events.pulled(pod, node, c.name, image, pulled, Date.now() - pullStart)
+        this.events.created(pod, node, c.name)
+        const started = await runtime.start({
           namespace: pod.metadata.namespace!,
           podName: pod.metadata.name!,
           podUid: uid,
@@ -76,6 +94,7 @@ export class PodSyncReconciler implements Reconciler {
           args: c.args,
           restartCount: 0,
         })
+        if (started.state.state === 'running') this.events.started(pod, node, c.name)
       })()
         .catch((error) => this.log.warn({err: error, pod: `${key.namespace}/${key.name}`, container: c.name}, 'container start failed'))
         .finally(() => {
@@ -110,6 +129,7 @@ export class PodSyncReconciler implements Reconciler {
     const {registry, clock} = this.opts
     const deadline = new Date(pod.metadata.deletionTimestamp!).getTime()
     const graceLeft = Math.max(0, Math.ceil((deadline - clock.now().getTime()) / 1000))
+    for (const c of held) if (c.state.state === 'running') this.events.killing(pod, pod.spec!.nodeName!, c.spec.containerName)
     await this.removeAll(held, graceLeft)
     try {
       await registry.delete(PODS, pod.metadata.namespace, pod.metadata.name!, {gracePeriodSeconds: 0, preconditions: {uid: pod.metadata.uid}})

@@ -6,7 +6,8 @@ import {RESOURCES, resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {startApiServer, type ApiServer} from '../apiserver/server.js'
-import {NodeRegistration} from '../agent/node-registration.js'
+import {NodeAgents, type NodeAgentState} from '../agent/node-agents.js'
+import {hostCapacity, nodeObject} from '../agent/node-spec.js'
 import {PodSyncReconciler} from '../agent/pod-sync.js'
 import {PodLogReader} from '../agent/pod-logs.js'
 import {rfc3339, systemClock, type Clock} from '../clock.js'
@@ -20,6 +21,7 @@ import {createEndpointsController} from '../controllers/endpoints-controller.js'
 import {createEndpointSliceController} from '../controllers/endpointslice-controller.js'
 import {createEventTtlController} from '../events/event-ttl.js'
 import {GarbageCollector} from '../controllers/garbage-collector.js'
+import {createPodGcController} from '../controllers/pod-gc-controller.js'
 import type {WatchEventType} from '../apiserver/registry/watch.js'
 import {logger} from '../log.js'
 import type {ClusterCertificates} from '../pki/certificates.js'
@@ -42,8 +44,15 @@ export interface ControlPlaneOptions {
   clock?: Clock
   /** Simulated container start delay. */
   simStartDelayMs?: number
-  /** Pods the node admits (default 110, like a kubelet). */
+  /** Pods each node admits (default 110, like a kubelet). */
   nodeMaxPods?: number
+  /** Nodes of a new cluster, the first included (default 1); more are simulated nodes. */
+  nodeCount?: number
+  /** Each node's cpu and memory capacity (default: the host's). */
+  nodeCpu?: string
+  nodeMemory?: string
+  /** Heartbeat silence after which a node is NotReady/Unknown (default 40 s). */
+  nodeMonitorGracePeriodMs?: number
   bookmarkIntervalMs?: number
   /** Built-in controllers (by reconciler name) not to run: API-semantics tests run without a controller manager. */
   disableControllers?: string[]
@@ -92,7 +101,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let ready = false
   const controllers: Controller[] = []
   let server: ApiServer | undefined
-  let registration: NodeRegistration | undefined
+  let nodes: NodeAgents | undefined
+  let wakeNode: (name: string, state: NodeAgentState | undefined) => void = () => undefined
   try {
     server = await startApiServer({
       port: opts.port,
@@ -107,10 +117,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       clusterStatus: () =>
         clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length}),
     })
+    const newCluster = (await registry.list(find('Node'))).items.length === 0
     await bootstrapObjects(registry, server.port)
-    registration = new NodeRegistration({nodeName, hostIP, runtimeName: runtime.name, registry, clock, stateDir: opts.stateDir, leaseRenewMs: opts.leaseRenewMs, maxPods: opts.nodeMaxPods})
-    await registration.register()
-    registration.start()
+    // The first node's kubelet registers it; a new cluster's other nodes are created once, here, and
+    // from then on live in the store like any node (`kcluster node add|remove`).
+    nodes = new NodeAgents({
+      store,
+      registry,
+      clock,
+      hostIP,
+      runtimeName: runtime.name,
+      primaryNode: nodeName,
+      defaultCapacity: hostCapacity(opts.stateDir, {cpu: opts.nodeCpu, memory: opts.nodeMemory, pods: opts.nodeMaxPods}),
+      leaseRenewMs: opts.leaseRenewMs,
+      onNodeChange: (name, state) => wakeNode(name, state),
+    })
+    if (newCluster) await createSimulatedNodes(registry, nodeName, hostIP, opts.nodeCount ?? 1)
+    await nodes.start()
 
     // Predicates, as in controller-runtime: each controller is only woken for the pods it acts on.
     const podKey = (pod: KubeObject) => [{namespace: pod.metadata.namespace, name: pod.metadata.name!}]
@@ -118,12 +141,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const gc = new GarbageCollector(registry)
     // The agent wakes a pod when one of its container starts ends; podSync exists by then.
     const wakePod = (key: {namespace?: string; name: string}) => podSync.enqueue(key)
+    const agents = nodes
     const podSync: Controller = new Controller({
       store,
-      reconciler: new PodSyncReconciler({nodeName, hostIP, registry, runtime, clock, wake: wakePod}),
-      sources: [{resource: find('Pod'), keysFor: (pod) => (nodeNameOf(pod) === nodeName ? podKey(pod) : [])}],
+      reconciler: new PodSyncReconciler({nodes: agents, hostIP, registry, runtime, clock, wake: wakePod}),
+      sources: [{resource: find('Pod'), keysFor: (pod) => (agents.stateOf(nodeNameOf(pod) ?? '') === 'running' ? podKey(pod) : [])}],
       workers: 2,
     })
+    // A kubelet that comes back (or a node that goes away) re-syncs the pods bound to it.
+    wakeNode = (name: string, state: NodeAgentState | undefined) => {
+      if (state === 'stopped') return
+      void registry
+        .list(find('Pod'))
+        .then(({items}) => {
+          for (const pod of items) if (nodeNameOf(pod) === name) podSync.enqueue(podKey(pod)[0]!)
+        })
+        .catch((error) => log.warn({err: error, node: name}, 'could not list the pods of a node'))
+    }
     controllers.push(
       podSync,
       // Few workers: scheduling keeps up at ~1,000 pods/s, and API requests keep priority on this thread.
@@ -134,6 +168,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       createEndpointsController({store, registry}),
       createEndpointSliceController({store, registry}),
       createEventTtlController({store, registry, clock}),
+      createPodGcController({store, registry}),
       new Controller({store, reconciler: new NamespaceLifecycle(registry), sources: [{resource: find('Namespace')}], workers: 1}),
       new Controller({store, reconciler: gc, sources: RESOURCES.map((resource) => ({resource, keysFor: (obj: KubeObject, _r: unknown, event: WatchEventType) => gc.keysFor(resource, obj, event)})), workers: 2}),
     )
@@ -149,7 +184,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   } catch (error) {
     shutdown.abort()
     memoryTrim.stop()
-    await registration?.stop()
+    await nodes?.stop()
     await server?.close()
     await compaction.stop()
     await store.close()
@@ -166,7 +201,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       ready = false
       shutdown.abort()
       for (const c of [...controllers].reverse()) await c.stop()
-      await registration!.stop()
+      await nodes!.stop()
       runtime.flush()
       await server!.close()
       await compaction.stop()
@@ -174,5 +209,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       await store.close()
       log.info({}, 'control plane stopped')
     },
+  }
+}
+
+/** A new cluster's nodes after the first: `<name>-m02`, `<name>-m03`..., as minikube names them. */
+async function createSimulatedNodes(registry: ObjectRegistry, first: string, hostIP: string, count: number): Promise<void> {
+  for (let i = 2; i <= count; i++) {
+    const name = `${first}-m${String(i).padStart(2, '0')}`
+    const node = nodeObject({name, hostIP, controlPlane: false})
+    await registry.create(find('Node'), undefined, node as unknown as KubeObject, {manager: 'kcluster'})
   }
 }

@@ -31,7 +31,19 @@ export async function runControlPlane(name: string, home?: string): Promise<Runn
   }
   const certificates = await ensureCertificates(paths.pki)
   const {startControlPlane} = await import('../controlplane/control-plane.js')
-  const controlPlane = await startControlPlane({name, stateDir: paths.dir, port: config.port, driver: 'sim', certificates, simStartDelayMs: config.simStartDelayMs, nodeMaxPods: config.nodePods})
+  const controlPlane = await startControlPlane({
+    name,
+    stateDir: paths.dir,
+    port: config.port,
+    driver: 'sim',
+    certificates,
+    simStartDelayMs: config.simStartDelayMs,
+    nodeMaxPods: config.nodePods,
+    nodeCount: config.nodes,
+    nodeCpu: config.nodeCpu,
+    nodeMemory: config.nodeMemory,
+    nodeMonitorGracePeriodMs: config.nodeMonitorGraceMs,
+  })
   await writePid(paths.pid)
 
   let stopping: Promise<void> | undefined

@@ -13,7 +13,7 @@ import {resolveDriver, type DriverRequest} from './drivers.js'
 import {apiUrl, clientFor} from './open-cluster.js'
 import {runningPid, writePid} from './pid-file.js'
 import {runControlPlane, type RunningControlPlane} from './run-control-plane.js'
-import {findFreePort, nameArg, portInUse, readConfig, statePaths, writeConfig, type ClusterConfig, type StatePaths} from './state-dir.js'
+import {findFreePort, nameArg, portInUse, readConfig, statePaths, TUNABLE_SETTINGS, writeConfig, type ClusterConfig, type StatePaths} from './state-dir.js'
 import type {Step} from './steps.js'
 import {stopControlPlane} from './stop.js'
 import {waitForApi, waitForNodeReady} from './wait-ready.js'
@@ -27,8 +27,15 @@ export interface StartOptions {
   waitMs?: number
   /** Simulated runtime: container start delay; kept in config.json, changeable on any start. */
   simStartDelayMs?: number
-  /** Pods the node admits; kept in config.json, changeable on any start. */
+  /** Pods each node admits; kept in config.json, changeable on any start. */
   nodePods?: number
+  /** Nodes of a new cluster (first start only). */
+  nodes?: number
+  /** Each node's cpu and memory; kept, changeable on any start. */
+  nodeCpu?: string
+  nodeMemory?: string
+  /** Heartbeat grace before a node is NotReady; kept, changeable on any start. */
+  nodeMonitorGraceMs?: number
   home?: string
   env?: NodeJS.ProcessEnv
 }
@@ -135,8 +142,13 @@ async function prepareState(ctx: StartContext, ui: {setTitle(t: string): void}):
     }
     if (!ctx.alreadyRunning) await ensurePortFree(ctx.config.port, name, `delete the cluster (kcluster delete${nameArg(name)}) and start it with another --port`)
     const changed: Partial<ClusterConfig> = {}
-    if (ctx.options.simStartDelayMs !== undefined && ctx.options.simStartDelayMs !== ctx.config.simStartDelayMs) changed.simStartDelayMs = ctx.options.simStartDelayMs
-    if (ctx.options.nodePods !== undefined && ctx.options.nodePods !== ctx.config.nodePods) changed.nodePods = ctx.options.nodePods
+    for (const key of TUNABLE_SETTINGS) {
+      const value = ctx.options[key]
+      if (value !== undefined && value !== ctx.config[key]) Object.assign(changed, {[key]: value})
+    }
+    if (ctx.options.nodes !== undefined && ctx.options.nodes !== (ctx.config.nodes ?? 1)) {
+      ctx.notices.push(`--nodes only shapes a new cluster; add nodes with: kcluster node add NAME${nameArg(name)}`)
+    }
     if (Object.keys(changed).length > 0) {
       ctx.config = {...ctx.config, ...changed}
       await writeConfig(ctx.paths, ctx.config)
@@ -147,8 +159,8 @@ async function prepareState(ctx: StartContext, ui: {setTitle(t: string): void}):
   }
   if (port !== undefined) await ensurePortFree(port, name, 'choose another --port, or omit it to get a free one')
   ctx.config = {name, driver: ctx.driver!, port: port ?? (await findFreePort()), createdAt: new Date().toISOString()}
-  if (ctx.options.simStartDelayMs !== undefined) ctx.config.simStartDelayMs = ctx.options.simStartDelayMs
-  if (ctx.options.nodePods !== undefined) ctx.config.nodePods = ctx.options.nodePods
+  for (const key of TUNABLE_SETTINGS) if (ctx.options[key] !== undefined) Object.assign(ctx.config, {[key]: ctx.options[key]})
+  if (ctx.options.nodes !== undefined) ctx.config.nodes = ctx.options.nodes
   await writeConfig(ctx.paths, ctx.config)
   ctx.created = true
   ui.setTitle(`Created ${ctx.paths.dir} (port ${ctx.config.port})`)

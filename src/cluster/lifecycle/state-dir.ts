@@ -26,9 +26,19 @@ export interface ClusterConfig {
   kubeconfig?: string
   /** Simulated runtime: how long a container takes to start (default 50 ms). */
   simStartDelayMs?: number
-  /** Pods the node admits (default 110). */
+  /** Pods each node admits (default 110). */
   nodePods?: number
+  /** Nodes the cluster was created with (default 1); later nodes come from `kcluster node add`. */
+  nodes?: number
+  /** Each node's cpu and memory (Kubernetes quantities; default: the host's). */
+  nodeCpu?: string
+  nodeMemory?: string
+  /** How long a node may miss heartbeats before it is NotReady (default 40 s, kube-controller-manager's). */
+  nodeMonitorGraceMs?: number
 }
+
+/** Settings any start may change; they take effect when the control plane (re)starts. */
+export const TUNABLE_SETTINGS = ['simStartDelayMs', 'nodePods', 'nodeCpu', 'nodeMemory', 'nodeMonitorGraceMs'] as const
 
 export interface StatePaths {
   home: string

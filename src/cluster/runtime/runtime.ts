@@ -27,6 +27,13 @@ export interface RuntimeContainer {
   podIP?: string
 }
 
+export interface ImageResult {
+  /** False when the image was already present and the policy allowed using it. */
+  pulled: boolean
+  /** Bytes, when the runtime knows. */
+  size?: number
+}
+
 export interface ContainerFilter {
   podUid?: string
   /** With podName: the containers of whatever pod has (or had) this name. */
@@ -38,8 +45,8 @@ export interface ContainerRuntime {
   readonly name: string
   /** Whether this runtime can run here now (engine reachable, permissions ok). */
   available(): Promise<{ok: true} | {ok: false; reason: string; fix: string}>
-  /** Make the image present locally according to the pull policy. */
-  ensureImage(image: string, pullPolicy: 'Always' | 'IfNotPresent' | 'Never'): Promise<void>
+  /** Make the image present locally according to the pull policy; says whether it had to pull (for the kubelet's events). */
+  ensureImage(image: string, pullPolicy: 'Always' | 'IfNotPresent' | 'Never'): Promise<ImageResult>
   /** Create and start one container; resolves once it is running (or failed to start). */
   start(spec: ContainerSpec): Promise<RuntimeContainer>
   /** Stop a container, giving it `graceSeconds` before it is killed. */

@@ -6,7 +6,7 @@ import {randomBytes} from 'node:crypto'
 import {appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import type {Clock} from '../../clock.js'
-import type {ContainerFilter, ContainerRuntime, ContainerSpec, RuntimeContainer} from '../runtime.js'
+import type {ContainerFilter, ContainerRuntime, ContainerSpec, ImageResult, RuntimeContainer} from '../runtime.js'
 
 export interface SimulatedRuntimeOptions {
   clock: Clock
@@ -51,8 +51,10 @@ export class SimulatedRuntime implements ContainerRuntime {
     return {ok: true} as const
   }
 
-  async ensureImage(image: string): Promise<void> {
+  /** Every image is present on a simulated node; only `Always` simulates a pull. */
+  async ensureImage(image: string, pullPolicy: 'Always' | 'IfNotPresent' | 'Never'): Promise<ImageResult> {
     if (!image) throw new Error('image name is empty')
+    return {pulled: pullPolicy === 'Always'}
   }
 
   async start(spec: ContainerSpec): Promise<RuntimeContainer> {
