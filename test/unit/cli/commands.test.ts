@@ -8,6 +8,9 @@ import {ensureCertificates} from '../../../src/cluster/pki/certificates.js'
 import Apply from '../../../src/commands/apply.js'
 import Delete from '../../../src/commands/delete.js'
 import Kubeconfig from '../../../src/commands/kubeconfig.js'
+import NodeAdd from '../../../src/commands/node/add.js'
+import NodeFail from '../../../src/commands/node/fail.js'
+import NodeRemove from '../../../src/commands/node/remove.js'
 import Start from '../../../src/commands/start.js'
 import Status from '../../../src/commands/status.js'
 import Stop from '../../../src/commands/stop.js'
@@ -97,6 +100,30 @@ describe('commands', () => {
     const out = await runCommand(Start, ['--name', 'Not_Valid'])
     expect(out.exitCode).toBe(2)
     expect(out.stderr).toContain('invalid cluster name "Not_Valid"')
+  })
+
+  it('start rejects a node size that is not a quantity with exit 2, before creating anything', async () => {
+    const out = await runCommand(Start, ['--name', 'sized', '--node-memory', 'lots'])
+    expect(out.exitCode).toBe(2)
+    expect(out.stderr).toContain('invalid --node-memory "lots"')
+    expect(out.stderr).toContain('4Gi')
+    const status = await runCommand(Status, ['--name', 'sized', '--json'])
+    expect(JSON.parse(status.stdout).state).toBe('NotFound')
+  })
+
+  it('node add on a stopped cluster exits 3 and says how to start it', async () => {
+    const out = await runCommand(NodeAdd, ['worker-1', '--name', 'stopped'])
+    expect(out.exitCode).toBe(3)
+    expect(out.stderr).toContain('cluster "stopped" is not running')
+    expect(out.stderr).toContain('kcluster start --name stopped')
+  })
+
+  it('node fail and node remove refuse the first node, which runs the control plane', async () => {
+    for (const command of [NodeFail, NodeRemove]) {
+      const out = await runCommand(command, ['stopped', '--name', 'stopped'])
+      expect(out.exitCode).toBe(2)
+      expect(out.stderr).toContain(`node "stopped" is the cluster's first node`)
+    }
   })
 
   it('delete removes the state dir and succeeds again when there is nothing left', async () => {
