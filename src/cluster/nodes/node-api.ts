@@ -10,7 +10,7 @@ export async function getNode(client: HttpClient, cluster: string, node: string)
     return await client.get<Node>(`/api/v1/nodes/${encodeURIComponent(node)}`)
   } catch (error) {
     if (error instanceof KubeApiError && error.code === 404) {
-      throw new ClusterError('NotFound', `node "${node}" does not exist in cluster "${cluster}"`, {fix: `list the nodes with: kubectl get nodes; add one with: kcluster node add ${node}${nameArg(cluster)}`, cause: error})
+      throw new ClusterError('InvalidInput', `node "${node}" does not exist in cluster "${cluster}"`, {fix: `list the nodes with: kubectl get nodes; add one with: kcluster node add ${node}${nameArg(cluster)}`, cause: error})
     }
     throw error
   }

@@ -33,7 +33,7 @@ ${EXIT_CODES_HELP}`
     const capacity = `cpu ${result.capacity.cpu}, memory ${result.capacity.memory}, pods ${result.capacity.pods}`
     if (result.ready === false) {
       this.log(`Node "${result.node}" added (${capacity}) but not Ready: ${result.notReadyReason}`)
-      this.setExitCode(EXIT.unhealthy)
+      this.setExitCode(EXIT.failure)
     } else {
       this.log(`Node "${result.node}" added to cluster "${result.cluster}"${result.ready ? ' and Ready' : ''} (${capacity}).`)
     }
