@@ -7,6 +7,11 @@ import {clusterBasicsCases} from './cases/cluster-basics.js'
 import {createAndEditCases} from './cases/create-and-edit.js'
 import {getAndDescribeCases} from './cases/get-and-describe.js'
 import {persistenceCases} from './cases/persistence.js'
+import {rolloutCases} from './cases/rollouts.js'
+import {cascadeCases} from './cases/cascades.js'
+import {observeCases} from './cases/observe.js'
+import {endpointsCases} from './cases/endpoints.js'
+import {restartRolloutCases} from './cases/restart-rollout.js'
 
 describe('kcluster on the simulated runtime, driven by the real kubectl', () => {
   let cluster: E2ECluster
@@ -30,4 +35,27 @@ describe('kcluster persistence on the simulated runtime', () => {
   }, 120_000)
   afterAll(async () => cluster?.destroy())
   persistenceCases(() => cluster)
+})
+
+describe('kcluster workloads on the simulated runtime: controllers converge as on a real cluster', () => {
+  let cluster: E2ECluster
+  beforeAll(async () => {
+    cluster = await startE2ECluster('sim')
+  }, 120_000)
+  afterAll(async () => cluster?.destroy())
+  const current = () => cluster
+
+  describe('rollouts', () => rolloutCases(current))
+  describe('cascading deletion', () => cascadeCases(current))
+  describe('observing workloads', () => observeCases(current))
+  describe('service endpoints', () => endpointsCases(current))
+})
+
+describe('kcluster controllers across a control-plane restart (slow simulated container starts)', () => {
+  let cluster: E2ECluster
+  beforeAll(async () => {
+    cluster = await startE2ECluster('sim', ['--sim-start-delay', '1s'])
+  }, 120_000)
+  afterAll(async () => cluster?.destroy())
+  restartRolloutCases(() => cluster)
 })

@@ -1,6 +1,8 @@
 // Pure status planning, as the kubelet's generateAPIPodStatus: from the pod spec and what the runtime
 // reports, compute phase, conditions and container statuses. Transition times are kept from the
 // previous status when a condition did not change, so an unchanged world writes nothing.
+// Conditions of types the kubelet does not own (readiness gates' conditions, DisruptionTarget...)
+// are other writers' and are kept, first, as the kubelet's status manager merges them.
 import type {ContainerStatus, Pod, PodCondition, PodStatus} from 'kubernetes-types/core/v1.js'
 import {rfc3339} from '../clock.js'
 import type {RuntimeContainer} from '../runtime/runtime.js'
@@ -27,11 +29,15 @@ export function planPodStatus({pod, containers, hostIP, runtimeName, now}: PodSt
   const podIP = containers.find((c) => c.podIP)?.podIP
   const started = containers.some((c) => c.state.state !== 'created')
 
+  const foreign = (old.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type))
+  const containersReady = allReady ? undefined : {reason: 'ContainersNotReady', message: notReadyMessage(statuses)}
+  const notReady = containersReady ?? gatesNotReady(pod, foreign)
   const conditions: PodCondition[] = [
+    ...foreign,
     condition('PodReadyToStartContainers', podIP ? 'True' : 'False', old.conditions, now),
     condition('Initialized', 'True', old.conditions, now),
-    condition('Ready', allReady ? 'True' : 'False', old.conditions, now, allReady ? undefined : 'ContainersNotReady', notReadyMessage(statuses)),
-    condition('ContainersReady', allReady ? 'True' : 'False', old.conditions, now, allReady ? undefined : 'ContainersNotReady', notReadyMessage(statuses)),
+    condition('Ready', notReady ? 'False' : 'True', old.conditions, now, notReady?.reason, notReady?.message),
+    condition('ContainersReady', containersReady ? 'False' : 'True', old.conditions, now, containersReady?.reason, containersReady?.message),
     condition('PodScheduled', 'True', old.conditions, now),
   ]
   const status: PodStatus = {
@@ -48,6 +54,23 @@ export function planPodStatus({pod, containers, hostIP, runtimeName, now}: PodSt
     status.podIPs = [{ip: podIP}]
   }
   return status
+}
+
+/** The condition types the kubelet writes (kubetypes.PodConditionByKubelet). */
+const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'])
+
+/**
+ * The kubelet's GeneratePodReadyCondition once containers are ready: the pod is Ready only when the
+ * condition of every readiness gate exists and is True; otherwise say which gates hold it back.
+ */
+function gatesNotReady(pod: Pod, conditions: PodCondition[]): {reason: string; message: string} | undefined {
+  const messages: string[] = []
+  for (const gate of pod.spec?.readinessGates ?? []) {
+    const c = conditions.find((x) => x.type === gate.conditionType)
+    if (!c) messages.push(`corresponding condition of pod readiness gate "${gate.conditionType}" does not exist.`)
+    else if (c.status !== 'True') messages.push(`the status of pod readiness gate "${gate.conditionType}" is not "True", but ${c.status}`)
+  }
+  return messages.length ? {reason: 'ReadinessGatesNotReady', message: messages.join(', ')} : undefined
 }
 
 function latest(containers: RuntimeContainer[], name: string): RuntimeContainer | undefined {

@@ -60,14 +60,17 @@ export function objectReference(obj: KubeObject, fieldPath?: string): ObjectRefe
 /**
  * Event names are `<object name>.<unix nanoseconds in hex>`. Milliseconds are all a Date has, so
  * events within one millisecond take the following nanoseconds: names stay unique and ordered.
+ * The sequence is shared by every namer in the process: the scheduler's and a kubelet's recorders
+ * name events about the same pod in the same millisecond, and a per-recorder sequence gave both the
+ * same name (the second create failed with AlreadyExists and the event was lost).
  */
 export class EventNamer {
-  private last = 0n
+  private static last = 0n
 
   nameFor(objectName: string, at: Date): string {
     let nanos = BigInt(at.getTime()) * 1_000_000n
-    if (nanos <= this.last) nanos = this.last + 1n
-    this.last = nanos
+    if (nanos <= EventNamer.last) nanos = EventNamer.last + 1n
+    EventNamer.last = nanos
     return `${objectName}.${nanos.toString(16)}`
   }
 }

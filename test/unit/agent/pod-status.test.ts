@@ -1,4 +1,4 @@
-import type {Pod} from 'kubernetes-types/core/v1.js'
+import type {Pod, PodCondition} from 'kubernetes-types/core/v1.js'
 import {describe, expect, it} from 'vitest'
 import {planPodStatus} from '../../../src/cluster/agent/pod-status.js'
 import type {RuntimeContainer} from '../../../src/cluster/runtime/runtime.js'
@@ -54,5 +54,52 @@ describe('planPodStatus', () => {
     const done = (code: number) => ({state: 'exited' as const, finishedAt: now, exitCode: code, reason: code === 0 ? 'Completed' : 'Error'})
     expect(planPodStatus({pod: pod(undefined, 'Never'), containers: [container('a', done(0)), container('b', done(0))], hostIP: 'h', runtimeName: 'sim', now}).phase).toBe('Succeeded')
     expect(planPodStatus({pod: pod(undefined, 'OnFailure'), containers: [container('a', done(0)), container('b', done(1))], hostIP: 'h', runtimeName: 'sim', now}).phase).toBe('Failed')
+  })
+
+  describe('readiness gates', () => {
+    const gated = (conditions: PodCondition[]): Pod => ({
+      ...pod({conditions}),
+      spec: {...pod().spec!, readinessGates: [{conditionType: 'example.com/ready'}, {conditionType: 'example.com/warm'}]},
+    })
+    const both = [container('a', running), container('b', running)]
+    const plan = (p: Pod) => planPodStatus({pod: p, containers: both, hostIP: 'h', runtimeName: 'sim', now})
+    const gate = (type: string, status: string) => ({type, status})
+    const ready = (s: ReturnType<typeof plan>) => s.conditions?.find((c) => c.type === 'Ready')
+
+    it('keeps the pod not Ready while a gate condition does not exist, though its containers are ready', () => {
+      const s = plan(gated([gate('example.com/warm', 'True')]))
+      expect(s.conditions?.find((c) => c.type === 'ContainersReady')).toMatchObject({status: 'True'})
+      expect(ready(s)).toMatchObject({
+        status: 'False',
+        reason: 'ReadinessGatesNotReady',
+        message: 'corresponding condition of pod readiness gate "example.com/ready" does not exist.',
+      })
+    })
+
+    it('names every gate whose condition is not True', () => {
+      const s = plan(gated([gate('example.com/ready', 'False')]))
+      expect(ready(s)?.message).toBe(
+        'the status of pod readiness gate "example.com/ready" is not "True", but False, corresponding condition of pod readiness gate "example.com/warm" does not exist.',
+      )
+    })
+
+    it('makes the pod Ready once every gate condition is True', () => {
+      const s = plan(gated([gate('example.com/ready', 'True'), gate('example.com/warm', 'True')]))
+      expect(ready(s)).toMatchObject({status: 'True'})
+      expect(ready(s)?.reason).toBeUndefined()
+    })
+
+    it('reports ContainersNotReady rather than the gates while containers are not ready', () => {
+      const s = planPodStatus({pod: gated([]), containers: [], hostIP: 'h', runtimeName: 'sim', now})
+      expect(ready(s)).toMatchObject({status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [a b]'})
+    })
+  })
+
+  it('keeps conditions of types the kubelet does not own, first and unchanged', () => {
+    const foreign = {type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', lastTransitionTime: '2026-11-22T09:00:00Z'}
+    const s = planPodStatus({pod: pod({conditions: [{type: 'Ready', status: 'False'}, foreign]}), containers: [container('a', running), container('b', running)], hostIP: 'h', runtimeName: 'sim', now})
+    expect(s.conditions?.[0]).toEqual(foreign)
+    expect(s.conditions?.map((c) => c.type)).toEqual(['DisruptionTarget', 'PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'])
+    expect(s.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True')
   })
 })
