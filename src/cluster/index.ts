@@ -11,7 +11,7 @@ import {readCertificates} from './pki/certificates.js'
 
 export {ClusterError, type ClusterErrorCode} from './lifecycle/cluster-error.js'
 export {DEFAULT_CLUSTER_NAME, kclusterHome} from './lifecycle/state-dir.js'
-export {parseDuration} from './lifecycle/duration.js'
+export {parseDuration, parseGracePeriod} from './lifecycle/duration.js'
 export {parseQuantityFlag} from './lifecycle/quantity-flag.js'
 export type {Step, StepUi} from './lifecycle/steps.js'
 export {planStart, startResult, type StartContext, type StartOptions, type StartResult} from './lifecycle/start.js'

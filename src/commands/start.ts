@@ -40,7 +40,7 @@ ${EXIT_CODES_HELP}`
     const {flags} = await this.parse(Start)
     // Set before the control plane is imported: its logger reads the level once.
     if (flags.foreground) process.env.KCLUSTER_LOG_LEVEL ??= 'info'
-    const {parseDuration, parseQuantityFlag, planStart, startResult} = await import('../cluster/index.js')
+    const {parseDuration, parseGracePeriod, parseQuantityFlag, planStart, startResult} = await import('../cluster/index.js')
     const {renderSteps} = await import('../cli/render-steps.js')
 
     const {steps, context} = planStart({
@@ -54,7 +54,7 @@ ${EXIT_CODES_HELP}`
       nodes: flags.nodes,
       nodeCpu: flags['node-cpu'] === undefined ? undefined : parseQuantityFlag('--node-cpu', flags['node-cpu']),
       nodeMemory: flags['node-memory'] === undefined ? undefined : parseQuantityFlag('--node-memory', flags['node-memory']),
-      nodeMonitorGraceMs: flags['node-monitor-grace-period'] === undefined ? undefined : parseDuration(flags['node-monitor-grace-period']),
+      nodeMonitorGraceMs: flags['node-monitor-grace-period'] === undefined ? undefined : parseGracePeriod(flags['node-monitor-grace-period']),
     })
     await renderSteps(steps, context, {quiet: this.jsonEnabled(), plain: flags.foreground})
     const result = startResult(context)

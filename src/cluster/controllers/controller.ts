@@ -8,6 +8,8 @@ import {watchObjects, type WatchEventType} from '../apiserver/registry/watch.js'
 import {logger} from '../log.js'
 import type {Store} from '../store/store.js'
 import {WorkQueue} from './work-queue.js'
+import type {SharedInformerFactory} from './informers/shared-informer-factory.js'
+import type {SharedInformer} from './informers/shared-informer.js'
 import {keyFromString, keyToString, type ObjectKey, type Reconciler} from './reconciler.js'
 
 export interface WatchSource {
@@ -25,6 +27,8 @@ export interface ControllerOptions {
   sources: WatchSource[]
   workers?: number
   maxBackoffMs?: number
+  /** Take events from these shared informers rather than opening a watch per source. */
+  informers?: SharedInformerFactory
 }
 
 export class Controller {
@@ -32,6 +36,8 @@ export class Controller {
   private readonly abort = new AbortController()
   private readonly failures = new Map<string, number>()
   private readonly running: Promise<void>[] = []
+  private readonly releases: Array<() => void> = []
+  private readonly shared: SharedInformer[] = []
   private readonly log
 
   constructor(private readonly opts: ControllerOptions) {
@@ -46,7 +52,10 @@ export class Controller {
   }
 
   start(): void {
-    for (const source of this.opts.sources) this.running.push(this.watchForever(source))
+    for (const source of this.opts.sources) {
+      if (this.opts.informers) this.subscribe(source, this.opts.informers.informerFor(source.resource))
+      else this.running.push(this.watchForever(source))
+    }
     for (let i = 0; i < (this.opts.workers ?? 4); i++) this.running.push(this.work())
   }
 
@@ -57,7 +66,25 @@ export class Controller {
   async stop(): Promise<void> {
     this.abort.abort(new Error('controller stopping'))
     this.queue.shutDown()
+    for (const release of this.releases.splice(0)) release()
     await Promise.allSettled(this.running)
+  }
+
+  /** The source's events through the shared informer, mapped by the same keysFor predicate. */
+  private subscribe(source: WatchSource, informer: SharedInformer): void {
+    const enqueueFor = (obj: KubeObject, event: WatchEventType) => {
+      const keys = source.keysFor ? source.keysFor(obj, source.resource, event) : [{namespace: obj.metadata.namespace, name: obj.metadata.name!}]
+      for (const key of keys) this.enqueue(key)
+    }
+    this.releases.push(
+      informer.addEventHandler({
+        onAdd: (obj) => enqueueFor(obj, 'ADDED'),
+        onUpdate: (_old, obj) => enqueueFor(obj, 'MODIFIED'),
+        onDelete: (obj) => enqueueFor(obj, 'DELETED'),
+      }),
+      informer.acquire(),
+    )
+    this.shared.push(informer)
   }
 
   private async watchForever(source: WatchSource): Promise<void> {
@@ -85,6 +112,7 @@ export class Controller {
   }
 
   private async work(): Promise<void> {
+    for (const informer of this.shared) if (!(await informer.whenSynced(this.abort.signal))) return
     for (;;) {
       // Yield to I/O between reconciles: after a restart thousands of keys are queued at once, and API
       // requests (readiness checks, kubectl) must not wait behind all of them.

@@ -10,6 +10,8 @@ import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {WatchEventType} from '../apiserver/registry/watch.js'
 import type {Store} from '../store/store.js'
 import {Controller} from './controller.js'
+import {SharedInformerFactory} from './informers/shared-informer-factory.js'
+import type {SharedInformer} from './informers/shared-informer.js'
 import {desiredSubsets, sameSubsets, truncateSubsets} from './endpoints-subsets.js'
 import type {ObjectKey, Reconciler} from './reconciler.js'
 import {
@@ -35,7 +37,11 @@ const PODS = resourceOfKind('Pod')
 export class EndpointsReconciler implements Reconciler {
   readonly name = 'endpoints-controller'
 
-  constructor(private readonly registry: ObjectRegistry) {}
+  /** Without `pods` (tests), pods are listed fresh from the store. */
+  constructor(
+    private readonly registry: ObjectRegistry,
+    private readonly pods?: SharedInformer,
+  ) {}
 
   async reconcile(key: ObjectKey): Promise<void> {
     const namespace = key.namespace!
@@ -48,7 +54,7 @@ export class EndpointsReconciler implements Reconciler {
       return
     }
     if (!serviceSelector(svc)) return
-    const pods = await podsOf(this.registry, svc)
+    const pods = await podsOf(this.registry, svc, this.pods)
     const {subsets, truncated} = truncateSubsets(desiredSubsets(svc, pods))
     const labels = endpointsLabels(svc)
     const overCapacityRight = truncated === (current?.metadata?.annotations?.[OVER_CAPACITY_ANNOTATION] !== undefined)
@@ -103,14 +109,18 @@ function sameMap(a: Record<string, string> | undefined, b: Record<string, string
 export interface EndpointsControllerDeps {
   store: Store
   registry: ObjectRegistry
+  /** The control plane's shared informers (events, and the pods read on each sync). */
+  informers?: SharedInformerFactory
 }
 
 /** Watches Services, their pods (through a selector index) and Endpoints (re-created when deleted). */
 export function createEndpointsController(deps: EndpointsControllerDeps): Controller {
   const index = new ServicePodIndex()
+  const informers = deps.informers ?? new SharedInformerFactory(deps.store)
   return new Controller({
     store: deps.store,
-    reconciler: new EndpointsReconciler(deps.registry),
+    informers,
+    reconciler: new EndpointsReconciler(deps.registry, informers.informerFor(PODS)),
     sources: [
       {resource: SERVICES, keysFor: index.serviceKeys},
       {resource: PODS, keysFor: index.podKeys},

@@ -10,6 +10,8 @@ import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {WatchEventType} from '../apiserver/registry/watch.js'
 import type {Store} from '../store/store.js'
 import {Controller} from './controller.js'
+import {SharedInformerFactory} from './informers/shared-informer-factory.js'
+import type {SharedInformer} from './informers/shared-informer.js'
 import {SERVICE_NAME_LABEL, SLICE_CONTROLLER_NAME, SLICE_MANAGED_BY_LABEL} from './endpointslice-desired.js'
 import {planEndpointSlices} from './endpointslice-plan.js'
 import type {ObjectKey, Reconciler} from './reconciler.js'
@@ -30,14 +32,18 @@ export class PodsOnMissingNodesError extends Error {
 export class EndpointSliceReconciler implements Reconciler {
   readonly name = 'endpointslice-controller'
 
-  constructor(private readonly registry: ObjectRegistry) {}
+  /** Without `pods` (tests), pods are listed fresh from the store. */
+  constructor(
+    private readonly registry: ObjectRegistry,
+    private readonly pods?: SharedInformer,
+  ) {}
 
   async reconcile(key: ObjectKey): Promise<void> {
     const namespace = key.namespace!
     const svc = (await this.registry.tryGet(SERVICES, namespace, key.name)) as Service | undefined
     // A deleted Service's slices go with it through their ownerReferences (garbage collector).
     if (!svc || !serviceSelector(svc)) return
-    const pods = await podsOf(this.registry, svc)
+    const pods = await podsOf(this.registry, svc, this.pods)
     const {items} = await this.registry.list(SLICES, namespace)
     const existing = (items as unknown as EndpointSlice[]).filter(
       (s) => s.metadata?.labels?.[SERVICE_NAME_LABEL] === key.name && s.metadata?.labels?.[SLICE_MANAGED_BY_LABEL] === SLICE_CONTROLLER_NAME && !s.metadata?.deletionTimestamp,
@@ -104,6 +110,8 @@ function forStorage(slice: EndpointSlice): EndpointSlice {
 export interface EndpointSliceControllerDeps {
   store: Store
   registry: ObjectRegistry
+  /** The control plane's shared informers (events, and the pods read on each sync). */
+  informers?: SharedInformerFactory
 }
 
 /** Watches Services, their pods (through a selector index) and this controller's slices. */
@@ -114,9 +122,11 @@ export function createEndpointSliceController(deps: EndpointSliceControllerDeps)
     if (event === 'MODIFIED' || labels[SLICE_MANAGED_BY_LABEL] !== SLICE_CONTROLLER_NAME || !labels[SERVICE_NAME_LABEL]) return []
     return [{namespace: obj.metadata.namespace, name: labels[SERVICE_NAME_LABEL]}]
   }
+  const informers = deps.informers ?? new SharedInformerFactory(deps.store)
   return new Controller({
     store: deps.store,
-    reconciler: new EndpointSliceReconciler(deps.registry),
+    informers,
+    reconciler: new EndpointSliceReconciler(deps.registry, informers.informerFor(PODS)),
     sources: [
       {resource: SERVICES, keysFor: index.serviceKeys},
       {resource: PODS, keysFor: index.podKeys},

@@ -7,7 +7,7 @@ import {matchesLabels, type LabelSelector} from '../api/label-selector.js'
 import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
-import {controllerReference, MANAGER} from './replicaset-pod-control.js'
+import {controllerReference, MANAGER, type WriteObserver} from './replicaset-pod-control.js'
 import {controllerOf} from './replicaset-pod-state.js'
 
 const PODS = resourceOfKind('Pod')
@@ -17,7 +17,7 @@ const PODS = resourceOfKind('Pod')
  * ReplicaSet is being deleted nothing is adopted or released, and only pods that are already its own
  * and still match count. A failed write throws, so the sync is retried (as upstream returns the error).
  */
-export async function claimPods(registry: ObjectRegistry, rs: ReplicaSet, selector: LabelSelector, active: Pod[]): Promise<Pod[]> {
+export async function claimPods(registry: ObjectRegistry, rs: ReplicaSet, selector: LabelSelector, active: Pod[], onWrite?: WriteObserver): Promise<Pod[]> {
   const uid = rs.metadata!.uid!
   const deleting = Boolean(rs.metadata?.deletionTimestamp)
   const claimed: Pod[] = []
@@ -27,18 +27,18 @@ export async function claimPods(registry: ObjectRegistry, rs: ReplicaSet, select
     if (ref) {
       if (ref.uid !== uid) continue
       if (matches) claimed.push(pod)
-      else if (!deleting) await release(registry, pod, uid)
+      else if (!deleting) await release(registry, pod, uid, onWrite)
       continue
     }
     if (deleting || !matches || pod.metadata?.deletionTimestamp) continue
-    const adopted = await adopt(registry, rs, selector, pod)
+    const adopted = await adopt(registry, rs, selector, pod, onWrite)
     if (adopted) claimed.push(adopted)
   }
   return claimed
 }
 
 /** Adds the controller reference; undefined when the pod is gone, relabelled or got another controller meanwhile. */
-async function adopt(registry: ObjectRegistry, rs: ReplicaSet, selector: LabelSelector, pod: Pod): Promise<Pod | undefined> {
+async function adopt(registry: ObjectRegistry, rs: ReplicaSet, selector: LabelSelector, pod: Pod, onWrite?: WriteObserver): Promise<Pod | undefined> {
   let adopted = false
   try {
     const {object} = await registry.update(
@@ -55,6 +55,7 @@ async function adopt(registry: ObjectRegistry, rs: ReplicaSet, selector: LabelSe
       },
       {manager: MANAGER},
     )
+    onWrite?.(object)
     return adopted ? (object as unknown as Pod) : undefined
   } catch (error) {
     if ((error as {code?: number}).code === 404) return undefined
@@ -63,9 +64,9 @@ async function adopt(registry: ObjectRegistry, rs: ReplicaSet, selector: LabelSe
 }
 
 /** Removes this ReplicaSet's reference from a pod it no longer selects. */
-async function release(registry: ObjectRegistry, pod: Pod, uid: string): Promise<void> {
+async function release(registry: ObjectRegistry, pod: Pod, uid: string, onWrite?: WriteObserver): Promise<void> {
   try {
-    await registry.update(
+    const {object} = await registry.update(
       PODS,
       pod.metadata!.namespace,
       pod.metadata!.name!,
@@ -79,6 +80,7 @@ async function release(registry: ObjectRegistry, pod: Pod, uid: string): Promise
       },
       {manager: MANAGER},
     )
+    onWrite?.(object)
   } catch (error) {
     // Gone already: nothing left to release (upstream also ignores NotFound here).
     if ((error as {code?: number}).code !== 404) throw error

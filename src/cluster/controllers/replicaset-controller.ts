@@ -2,7 +2,8 @@
 // and Pods. A pod event wakes its controlling ReplicaSet (and the one that controlled it before, if
 // that changed); an orphan pod wakes every ReplicaSet of its namespace whose selector matches it,
 // found through a small index (namespace -> selectors) kept current from ReplicaSet events, so the
-// predicate never touches the store.
+// predicate never touches the store. Events and pods come from the control plane's shared informers
+// (deps.informers; a private factory when none is given).
 import type {ReplicaSet} from 'kubernetes-types/apps/v1.js'
 import {labelSelectorFromSpec, matchesLabels, type LabelSelector} from '../api/label-selector.js'
 import {resourceOfKind} from '../api/resources.js'
@@ -13,6 +14,8 @@ import type {Clock} from '../clock.js'
 import {EventRecorder} from '../events/recorder.js'
 import type {Store} from '../store/store.js'
 import {Controller} from './controller.js'
+import {SharedInformerFactory} from './informers/shared-informer-factory.js'
+import {CachedPods} from './replicaset-pod-cache.js'
 import type {ObjectKey} from './reconciler.js'
 import type {EventSink} from './replicaset-pod-control.js'
 import {controllerOf} from './replicaset-pod-state.js'
@@ -31,6 +34,8 @@ export interface ReplicaSetControllerDeps {
   recorder?: EventSink
   /** Concurrent syncs (kube-controller-manager's --concurrent-replicaset-syncs, default 5). */
   workers?: number
+  /** The control plane's shared informers (pods and ReplicaSets are read through them). */
+  informers?: SharedInformerFactory
 }
 
 const isReplicaSetRef = (ref: {apiVersion: string; kind: string}) => ref.kind === 'ReplicaSet' && ref.apiVersion.startsWith('apps/')
@@ -79,9 +84,11 @@ export class ReplicaSetEventMapper {
 export function createReplicaSetController(deps: ReplicaSetControllerDeps): Controller {
   const mapper = new ReplicaSetEventMapper()
   const recorder = deps.recorder ?? new EventRecorder({registry: deps.registry, clock: deps.clock, component: 'replicaset-controller'})
+  const informers = deps.informers ?? new SharedInformerFactory(deps.store)
   return new Controller({
     store: deps.store,
-    reconciler: new ReplicaSetReconciler({registry: deps.registry, clock: deps.clock, recorder}),
+    informers,
+    reconciler: new ReplicaSetReconciler({registry: deps.registry, clock: deps.clock, recorder, pods: new CachedPods(informers.informerFor(PODS)), replicaSets: informers.informerFor(REPLICASETS)}),
     sources: [
       {resource: REPLICASETS, keysFor: (obj, _r, event) => mapper.keysForReplicaSet(obj, event)},
       {resource: PODS, keysFor: (obj, _r, event) => mapper.keysForPod(obj, event)},

@@ -45,6 +45,9 @@ function namespaceTerminating(error: unknown): boolean {
   return error instanceof ApiError && (error.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating')
 }
 
+/** Told about every pod this controller wrote (what the registry returned), for read-your-writes. */
+export type WriteObserver = (written: KubeObject) => void
+
 export class ReplicaSetPodControl {
   constructor(
     private readonly registry: ObjectRegistry,
@@ -52,11 +55,11 @@ export class ReplicaSetPodControl {
   ) {}
 
   /** Creates up to `count` pods; returns the first error (after which no further batch starts). */
-  async createPods(rs: ReplicaSet, count: number, signal: AbortSignal): Promise<Error | undefined> {
+  async createPods(rs: ReplicaSet, count: number, signal: AbortSignal, onWrite?: WriteObserver): Promise<Error | undefined> {
     let remaining = Math.min(count, BURST_REPLICAS)
     // Bounded: batches double, so at most log2(BURST_REPLICAS) + 1 rounds.
     for (let batch = Math.min(remaining, 1); batch > 0 && !signal.aborted; batch = Math.min(2 * batch, remaining)) {
-      const results = await Promise.allSettled(Array.from({length: batch}, () => this.createPod(rs)))
+      const results = await Promise.allSettled(Array.from({length: batch}, () => this.createPod(rs, onWrite)))
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failed) return namespaceTerminating(failed.reason) ? undefined : (failed.reason as Error)
       remaining -= batch
@@ -64,7 +67,7 @@ export class ReplicaSetPodControl {
     return undefined
   }
 
-  private async createPod(rs: ReplicaSet): Promise<void> {
+  private async createPod(rs: ReplicaSet, onWrite?: WriteObserver): Promise<void> {
     const obj = rs as unknown as KubeObject
     const pod = podFromTemplate(rs)
     if (!pod.metadata.labels) {
@@ -74,6 +77,7 @@ export class ReplicaSetPodControl {
     }
     try {
       const created = await this.registry.create(PODS, rs.metadata!.namespace, pod, {manager: MANAGER})
+      onWrite?.(created)
       this.recorder?.event(obj, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`)
     } catch (error) {
       if (!namespaceTerminating(error)) this.recorder?.event(obj, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(error)}`)
@@ -82,17 +86,18 @@ export class ReplicaSetPodControl {
   }
 
   /** Deletes the given pods in parallel; pods already gone are not an error. */
-  async deletePods(rs: ReplicaSet, pods: Pod[]): Promise<Error | undefined> {
-    const results = await Promise.allSettled(pods.slice(0, BURST_REPLICAS).map((pod) => this.deletePod(rs, pod)))
+  async deletePods(rs: ReplicaSet, pods: Pod[], onWrite?: WriteObserver): Promise<Error | undefined> {
+    const results = await Promise.allSettled(pods.slice(0, BURST_REPLICAS).map((pod) => this.deletePod(rs, pod, onWrite)))
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     return failed?.reason as Error | undefined
   }
 
-  private async deletePod(rs: ReplicaSet, pod: Pod): Promise<void> {
+  private async deletePod(rs: ReplicaSet, pod: Pod, onWrite?: WriteObserver): Promise<void> {
     const obj = rs as unknown as KubeObject
     try {
       // The uid precondition keeps a same-named replacement safe from a decision about its predecessor.
-      await this.registry.delete(PODS, pod.metadata!.namespace, pod.metadata!.name!, {preconditions: {uid: pod.metadata!.uid}})
+      const {object} = await this.registry.delete(PODS, pod.metadata!.namespace, pod.metadata!.name!, {preconditions: {uid: pod.metadata!.uid}})
+      onWrite?.(object)
       this.recorder?.event(obj, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata!.name}`)
     } catch (error) {
       const code = (error as {code?: number}).code

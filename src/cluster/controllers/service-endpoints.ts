@@ -5,6 +5,8 @@ import {isIPv6} from 'node:net'
 import type {Pod, Service, ServicePort} from 'kubernetes-types/core/v1.js'
 import {resourceOfKind} from '../api/resources.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
+import {NAMESPACE_INDEX} from './informers/indexers.js'
+import type {SharedInformer} from './informers/shared-informer.js'
 
 /** The field manager kube-controller-manager's clients get (their user agent), as on a real cluster. */
 export const CONTROLLER_MANAGER = 'kube-controller-manager'
@@ -36,11 +38,15 @@ export function selects(selector: Record<string, string>, labels: Record<string,
   return true
 }
 
-/** The pods of the Service's namespace its selector picks (none without a selector). */
-export async function podsOf(registry: ObjectRegistry, svc: Service): Promise<Pod[]> {
+/**
+ * The pods of the Service's namespace its selector picks (none without a selector): from the shared
+ * pod informer's cache when given (read-only objects; a pod change wakes the Service after the cache
+ * holds it), else fresh from the store.
+ */
+export async function podsOf(registry: ObjectRegistry, svc: Service, pods?: SharedInformer): Promise<Pod[]> {
   const selector = serviceSelector(svc)
   if (!selector) return []
-  const {items} = await registry.list(PODS, svc.metadata!.namespace)
+  const items = pods ? pods.cache.byIndex(NAMESPACE_INDEX, svc.metadata!.namespace!) : (await registry.list(PODS, svc.metadata!.namespace)).items
   return (items as Pod[]).filter((pod) => selects(selector, pod.metadata?.labels))
 }
 

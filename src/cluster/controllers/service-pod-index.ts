@@ -11,8 +11,11 @@ import {isPodReady, selects, serviceSelector} from './service-endpoints.js'
 
 interface PodState {
   labels: Record<string, string>
-  /** What an endpoint is built from; a pod event changing none of it wakes no Service. */
-  digest: string
+  /**
+   * What an endpoint is built from; a pod event changing none of it wakes no Service. Only computed
+   * while some Service selects in the pod's namespace (absent: the next event counts as a change).
+   */
+  digest?: string
 }
 
 export class ServicePodIndex {
@@ -40,14 +43,16 @@ export class ServicePodIndex {
     const id = `${namespace}/${pod.metadata!.name}`
     const before = this.pods.get(id)
     const labels = pod.metadata?.labels ?? {}
+    const selectors = this.selectors.get(namespace)
     if (event === 'DELETED') this.pods.delete(id)
     else {
-      const now = {labels, digest: endpointDigest(pod)}
+      const now: PodState = {labels, digest: selectors ? endpointDigest(pod) : undefined}
       this.pods.set(id, now)
-      if (before && before.digest === now.digest && sameLabels(before.labels, labels)) return []
+      if (!selectors) return []
+      if (before?.digest !== undefined && before.digest === now.digest && sameLabels(before.labels, labels)) return []
     }
     const names = new Set<string>()
-    for (const [name, selector] of this.selectors.get(namespace) ?? []) {
+    for (const [name, selector] of selectors ?? []) {
       if (selects(selector, labels) || (before && selects(selector, before.labels))) names.add(name)
     }
     return [...names].map((name) => ({namespace, name}))

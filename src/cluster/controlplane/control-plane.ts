@@ -14,6 +14,7 @@ import {rfc3339, systemClock, type Clock} from '../clock.js'
 import {Controller} from '../controllers/controller.js'
 import {NamespaceLifecycle} from '../controllers/namespace-lifecycle.js'
 import {createScheduler} from '../scheduler/scheduler.js'
+import {SharedInformerFactory} from '../controllers/informers/shared-informer-factory.js'
 import {createReplicaSetController} from '../controllers/replicaset-controller.js'
 import {createDeploymentController} from '../controllers/deployment/deployment-controller.js'
 import {createServiceAccountController} from '../controllers/serviceaccount-controller.js'
@@ -22,6 +23,8 @@ import {createEndpointSliceController} from '../controllers/endpointslice-contro
 import {createEventTtlController} from '../events/event-ttl.js'
 import {GarbageCollector} from '../controllers/garbage-collector.js'
 import {createPodGcController} from '../controllers/pod-gc-controller.js'
+import {createNodeLifecycleController} from '../controllers/node-lifecycle/node-lifecycle-controller.js'
+import {createTaintEvictionController} from '../controllers/node-lifecycle/taint-eviction-controller.js'
 import type {WatchEventType} from '../apiserver/registry/watch.js'
 import {logger} from '../log.js'
 import type {ClusterCertificates} from '../pki/certificates.js'
@@ -129,7 +132,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       runtimeName: runtime.name,
       primaryNode: nodeName,
       defaultCapacity: hostCapacity(opts.stateDir, {cpu: opts.nodeCpu, memory: opts.nodeMemory, pods: opts.nodeMaxPods}),
-      leaseRenewMs: opts.leaseRenewMs,
+      // A kubelet renews its lease several times per grace period (10 s against 40 s); a shortened
+      // grace period shortens the renewal with it, or healthy nodes would look dead.
+      leaseRenewMs: opts.leaseRenewMs ?? Math.min(10_000, Math.floor((opts.nodeMonitorGracePeriodMs ?? 40_000) / 4)),
       onNodeChange: (name, state) => wakeNode(name, state),
     })
     if (newCluster) await createSimulatedNodes(registry, nodeName, hostIP, opts.nodeCount ?? 1)
@@ -139,6 +144,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const podKey = (pod: KubeObject) => [{namespace: pod.metadata.namespace, name: pod.metadata.name!}]
     const nodeNameOf = (pod: KubeObject) => (pod.spec as {nodeName?: string} | undefined)?.nodeName
     const gc = new GarbageCollector(registry)
+    const informers = new SharedInformerFactory(store)
     // The agent wakes a pod when one of its container starts ends; podSync exists by then.
     const wakePod = (key: {namespace?: string; name: string}) => podSync.enqueue(key)
     const agents = nodes
@@ -161,14 +167,16 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     controllers.push(
       podSync,
       // Few workers: scheduling keeps up at ~1,000 pods/s, and API requests keep priority on this thread.
-      createScheduler({store, registry, clock, nodeName, workers: 2}),
-      createReplicaSetController({store, registry, clock}),
-      createDeploymentController({store, registry, clock}),
+      createScheduler({store, registry, clock, nodeName, workers: 2, informers}),
+      createReplicaSetController({store, registry, clock, informers}),
+      createDeploymentController({store, registry, clock, informers}),
       createServiceAccountController({store, registry}),
-      createEndpointsController({store, registry}),
-      createEndpointSliceController({store, registry}),
+      createEndpointsController({store, registry, informers}),
+      createEndpointSliceController({store, registry, informers}),
       createEventTtlController({store, registry, clock}),
       createPodGcController({store, registry}),
+      createNodeLifecycleController({store, registry, clock, gracePeriodMs: opts.nodeMonitorGracePeriodMs, informers}),
+      createTaintEvictionController({store, registry, clock, informers}),
       new Controller({store, reconciler: new NamespaceLifecycle(registry), sources: [{resource: find('Namespace')}], workers: 1}),
       new Controller({store, reconciler: gc, sources: RESOURCES.map((resource) => ({resource, keysFor: (obj: KubeObject, _r: unknown, event: WatchEventType) => gc.keysFor(resource, obj, event)})), workers: 2}),
     )
@@ -176,8 +184,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // first listing of a big store takes a while and must not hold up `kcluster start`).
     ready = true
     log.info({name: opts.name, url: server.url}, 'control plane ready')
-    controllers.push(...(opts.extraControllers?.({store, registry, clock, nodeName}) ?? []))
-    for (const c of controllers) if (!opts.disableControllers?.includes(c.name)) c.start()
+    // disableControllers names built-in ones only, so a test can swap one for a differently tuned copy.
+    const builtIn = controllers.filter((c) => !opts.disableControllers?.includes(c.name))
+    controllers.length = 0
+    controllers.push(...builtIn, ...(opts.extraControllers?.({store, registry, clock, nodeName}) ?? []))
+    for (const c of controllers) c.start()
     // Containers whose pod went away while the control plane was down: their pods' keys are not in
     // any listing, so reconcile them from what the runtime holds (pod-sync removes them).
     for (const c of await runtime.list()) podSync.enqueue({namespace: c.spec.namespace, name: c.spec.podName})

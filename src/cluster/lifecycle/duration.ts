@@ -12,3 +12,15 @@ export function parseDuration(text: string): number {
   }
   return Math.round(parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0))
 }
+
+/** A node monitor grace period: at least 2 s, since the kubelets renew their leases 4 times per period. */
+export function parseGracePeriod(text: string): number {
+  const ms = parseDuration(text)
+  if (ms < 2000) {
+    throw new ClusterError('InvalidInput', `--node-monitor-grace-period ${text} is too short`, {
+      why: 'node leases are renewed four times per grace period; shorter periods make healthy nodes flap',
+      fix: 'use at least 2s (the default is 40s)',
+    })
+  }
+  return ms
+}

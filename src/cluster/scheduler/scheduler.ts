@@ -14,6 +14,7 @@ import {Controller} from '../controllers/controller.js'
 import {keyFromString, keyToString, type ObjectKey, type ReconcileResult, type Reconciler} from '../controllers/reconciler.js'
 import {EventRecorder} from '../events/recorder.js'
 import type {Store} from '../store/store.js'
+import type {SharedInformerFactory} from '../controllers/informers/shared-informer-factory.js'
 import {Informer} from './informer.js'
 import {buildPodInfo} from './pod-info.js'
 import type {PodInfo} from './types.js'
@@ -46,6 +47,8 @@ export interface SchedulerDeps {
   /** Called after each failed attempt with the FailedScheduling message (metrics, tests). */
   onUnschedulable?(pod: Pod, message: string): void
   backoff?: BackoffOptions
+  /** The control plane's shared informers: nodes, pods and namespaces are followed through them. */
+  informers?: SharedInformerFactory
 }
 
 export class Scheduler implements Reconciler {
@@ -75,22 +78,23 @@ export class Scheduler implements Reconciler {
     const c = this.cache
     // Watch events carry KubeObjects; the cache reads them as the typed Kubernetes objects they are.
     const typed = <T>(o: KubeObject) => o as unknown as T
+    const shared = (kind: string) => deps.informers?.informerFor(find(kind))
     this.informers = [
       new Informer(deps.store, deps.registry, find('Node'), {
         replace: (list) => c.replaceNodes(list.map(typed<Node>)),
         upsert: (o) => c.upsertNode(typed<Node>(o)),
         remove: (o) => c.deleteNode(o.metadata.name!),
-      }),
+      }, shared('Node')),
       new Informer(deps.store, deps.registry, PODS, {
         replace: (list) => c.replacePods(list.map(typed<Pod>)),
         upsert: (o) => c.upsertPod(typed<Pod>(o)),
         remove: (o) => c.deletePod(typed<Pod>(o)),
-      }),
+      }, shared('Pod')),
       new Informer(deps.store, deps.registry, find('Namespace'), {
         replace: (list) => c.replaceNamespaces(list.map(typed<Namespace>)),
         upsert: (o) => c.upsertNamespace(typed<Namespace>(o)),
         remove: (o) => c.deleteNamespace(typed<Namespace>(o)),
-      }),
+      }, shared('Namespace')),
     ]
     this.synced = Promise.all(this.informers.map((i) => i.synced))
   }

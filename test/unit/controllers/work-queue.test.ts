@@ -41,4 +41,24 @@ describe('WorkQueue', () => {
     q.add('after')
     expect(await q.get()).toBeUndefined()
   })
+
+  it('hands out thousands of keys in FIFO order across its internal compaction, each once', async () => {
+    const q = new WorkQueue()
+    for (let i = 0; i < 5000; i++) q.add(`k${i}`)
+    const seen: string[] = []
+    for (let i = 0; i < 3000; i++) {
+      const key = (await q.get())!
+      seen.push(key)
+      q.done(key)
+    }
+    for (let i = 5000; i < 6000; i++) q.add(`k${i}`)
+    q.add('k4999')
+    expect(q.length).toBe(3000)
+    while (q.length > 0) {
+      const key = (await q.get())!
+      seen.push(key)
+      q.done(key)
+    }
+    expect(seen).toEqual(Array.from({length: 6000}, (_, i) => `k${i}`))
+  })
 })

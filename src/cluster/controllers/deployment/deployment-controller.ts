@@ -2,13 +2,21 @@
 // Deployment controls, make sure one matches its pod template (the new one, named and labelled by
 // pod-template-hash), move replicas from the old ones to it per the strategy, prune history, and report
 // status and conditions. ReplicaSets turn replicas into pods; this controller only sets their counts.
+// ReplicaSets are read from the shared ReplicaSet informer (by controller uid); each sync first waits
+// until that cache holds the ReplicaSet writes of the previous syncs of the same Deployment, so it never
+// creates a new ReplicaSet twice or scales from a count it already changed. Writes stay CAS.
 import type {Deployment} from 'kubernetes-types/apps/v1.js'
 import {resourceOfKind} from '../../api/resources.js'
 import type {KubeObject, Mutable} from '../../api/types.js'
+import {jsonEqual} from '../../api/json-equal.js'
 import type {ObjectRegistry} from '../../apiserver/registry/object-registry.js'
 import type {Clock} from '../../clock.js'
 import type {Store} from '../../store/store.js'
 import {Controller} from '../controller.js'
+import {CONTROLLER_UID_INDEX, controllerUidIndex} from '../informers/indexers.js'
+import {ReadYourWrites} from '../informers/read-your-writes.js'
+import {SharedInformerFactory} from '../informers/shared-informer-factory.js'
+import type {SharedInformer} from '../informers/shared-informer.js'
 import {EventRecorder} from '../../events/recorder.js'
 import type {ObjectKey, ReconcileResult, Reconciler} from '../reconciler.js'
 import {podTemplateHash} from './pod-template-hash.js'
@@ -29,14 +37,24 @@ type DeploymentObject = KubeObject & Mutable<Deployment>
 
 export class DeploymentReconciler implements Reconciler {
   readonly name = 'deployment'
+  private readonly writes?: ReadYourWrites
 
+  /** Without `replicaSets` (tests), ReplicaSets are listed fresh from the store. */
   constructor(
     private readonly registry: ObjectRegistry,
     private readonly clock: Clock,
     private readonly recorder: Pick<EventRecorder, 'event'>,
-  ) {}
+    private readonly replicaSets?: SharedInformer,
+  ) {
+    if (replicaSets) {
+      replicaSets.addIndexer(CONTROLLER_UID_INDEX, controllerUidIndex)
+      this.writes = new ReadYourWrites(replicaSets)
+    }
+  }
 
-  async reconcile(key: ObjectKey): Promise<ReconcileResult | void> {
+  async reconcile(key: ObjectKey, signal?: AbortSignal): Promise<ReconcileResult | void> {
+    const dKey = `${key.namespace}/${key.name}`
+    await this.writes?.settle(dKey, signal)
     const d = (await this.registry.tryGet(DEPLOYMENTS, key.namespace, key.name)) as DeploymentObject | undefined
     if (!d || d.metadata.deletionTimestamp) return
     const owned = await this.ownedReplicaSets(d)
@@ -54,15 +72,26 @@ export class DeploymentReconciler implements Reconciler {
       await this.pruneHistory(d, old)
     }
 
+    // Status is computed from what this sync just wrote, so the cache must hold it first.
+    await this.writes?.settle(dKey, signal)
     const fresh = await this.ownedReplicaSets(d)
     const {status, requeueAfterMs} = deploymentStatus(d, fresh, newRS ? fresh.find((rs) => rs.metadata.uid === newRS!.metadata.uid) : undefined, this.clock.now())
     await this.writeStatus(d, status, newRS ? revisionOf(newRS) : undefined)
     return requeueAfterMs !== undefined ? {requeueAfterMs} : undefined
   }
 
+  /** Cached objects are shared: callers copy before changing one (see rollingUpdate). */
   private async ownedReplicaSets(d: DeploymentObject): Promise<OwnedReplicaSet[]> {
-    const {items} = await this.registry.list(REPLICASETS, d.metadata.namespace)
+    const items = this.replicaSets
+      ? this.replicaSets.cache.byIndex(CONTROLLER_UID_INDEX, d.metadata.uid!).filter((rs) => rs.metadata.namespace === d.metadata.namespace)
+      : (await this.registry.list(REPLICASETS, d.metadata.namespace)).items
     return (items as OwnedReplicaSet[]).filter((rs) => rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === d.metadata.uid) && !rs.metadata.deletionTimestamp)
+  }
+
+  /** Records a ReplicaSet write for read-your-writes; returns it. */
+  private wrote<T extends KubeObject>(d: DeploymentObject, written: T): T {
+    this.writes?.wrote(`${d.metadata.namespace}/${d.metadata.name}`, written)
+    return written
   }
 
   private async createNewReplicaSet(d: DeploymentObject, revision: number, replicas: number): Promise<OwnedReplicaSet> {
@@ -88,7 +117,7 @@ export class DeploymentReconciler implements Reconciler {
         },
       }
       try {
-        const created = (await this.registry.create(REPLICASETS, d.metadata.namespace, rs as unknown as KubeObject, {manager: MANAGER})) as OwnedReplicaSet
+        const created = this.wrote(d, (await this.registry.create(REPLICASETS, d.metadata.namespace, rs as unknown as KubeObject, {manager: MANAGER})) as OwnedReplicaSet)
         if (replicas > 0) this.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`)
         return created
       } catch (error) {
@@ -103,11 +132,11 @@ export class DeploymentReconciler implements Reconciler {
     const revision = Math.max(revisionOf(rs), maxOldRevision + 1)
     const annotations = {...(rs.metadata.annotations ?? {}), ...copiedAnnotations(d), [REVISION]: String(revision), ...scaleAnnotations(d)}
     if (sameRecord(annotations, rs.metadata.annotations ?? {}) && rs.spec?.minReadySeconds === d.spec?.minReadySeconds) return rs
-    return (await this.registry.update(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, (live) => ({
+    return this.wrote(d, (await this.registry.update(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, (live) => ({
       ...live!,
       metadata: {...live!.metadata, annotations},
       spec: {...(live!.spec as object), minReadySeconds: d.spec?.minReadySeconds},
-    }), {manager: MANAGER})).object as OwnedReplicaSet
+    }), {manager: MANAGER})).object as OwnedReplicaSet)
   }
 
   private async rollingUpdate(d: DeploymentObject, newRS: OwnedReplicaSet, old: OwnedReplicaSet[], desired: number): Promise<void> {
@@ -116,8 +145,9 @@ export class DeploymentReconciler implements Reconciler {
     const all = [newRS, ...old]
     const target = newReplicaSetReplicas(desired, surge, counts(newRS), all.map(counts))
     if (target !== (newRS.spec?.replicas ?? 0)) await this.scale(d, newRS, target)
-    newRS.spec = {...newRS.spec!, replicas: target}
-    let budget = oldReplicasToRemove(desired, unavailable, counts(newRS), all.map(counts))
+    // A copy: newRS may be the informer's shared object.
+    const scaledNew = {...newRS, spec: {...newRS.spec!, replicas: target}} as OwnedReplicaSet
+    let budget = oldReplicasToRemove(desired, unavailable, counts(scaledNew), [scaledNew, ...old].map(counts))
     // Unhealthy old replicas go first (they count against nothing), then the oldest ReplicaSets shrink.
     for (const rs of [...old].sort(byAge)) {
       const replicas = rs.spec?.replicas ?? 0
@@ -141,7 +171,8 @@ export class DeploymentReconciler implements Reconciler {
     const limit = d.spec?.revisionHistoryLimit ?? 10
     const idle = old.filter((rs) => (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0).sort((a, b) => revisionOf(a) - revisionOf(b))
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
-      await this.registry.delete(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, {propagationPolicy: 'Background', preconditions: {uid: rs.metadata.uid}}).catch(ignoreGone)
+      const deleted = await this.registry.delete(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, {propagationPolicy: 'Background', preconditions: {uid: rs.metadata.uid}}).catch(ignoreGone)
+      if (deleted) this.wrote(d, deleted.object)
     }
   }
 
@@ -149,11 +180,12 @@ export class DeploymentReconciler implements Reconciler {
     const from = rs.spec?.replicas ?? 0
     const direction = replicas > from ? 'up' : 'down'
     this.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`)
-    await this.registry.update(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, (live) => ({
+    const {object} = await this.registry.update(REPLICASETS, rs.metadata.namespace, rs.metadata.name!, (live) => ({
       ...live!,
       metadata: {...live!.metadata, annotations: {...(live!.metadata.annotations ?? {}), ...scaleAnnotations(d)}},
       spec: {...(live!.spec as object), replicas},
     }), {manager: MANAGER})
+    this.wrote(d, object)
   }
 
   private async writeStatus(d: DeploymentObject, status: Mutable<NonNullable<Deployment['status']>>, revision: number | undefined): Promise<void> {
@@ -163,6 +195,8 @@ export class DeploymentReconciler implements Reconciler {
         return live!
       }, {manager: MANAGER})
     }
+    // Most syncs (every ReplicaSet status change wakes one) change nothing: skip the read-modify-write.
+    if (d.status && jsonEqual(d.status, status)) return
     await this.registry.update(DEPLOYMENTS, d.metadata.namespace, d.metadata.name!, (live) => {
       const current = live as DeploymentObject
       if (current.metadata.uid !== d.metadata.uid) return current
@@ -171,13 +205,15 @@ export class DeploymentReconciler implements Reconciler {
   }
 }
 
-export function createDeploymentController(deps: {store: Store; registry: ObjectRegistry; clock: Clock; recorder?: Pick<EventRecorder, 'event'>}): Controller {
+export function createDeploymentController(deps: {store: Store; registry: ObjectRegistry; clock: Clock; recorder?: Pick<EventRecorder, 'event'>; informers?: SharedInformerFactory}): Controller {
   const recorder = deps.recorder ?? new EventRecorder({registry: deps.registry, clock: deps.clock, component: 'deployment-controller'})
+  const informers = deps.informers ?? new SharedInformerFactory(deps.store)
   const ownerKey = (rs: KubeObject): ObjectKey[] =>
     (rs.metadata.ownerReferences ?? []).filter((o) => o.controller && o.kind === 'Deployment').map((o) => ({namespace: rs.metadata.namespace, name: o.name}))
   return new Controller({
     store: deps.store,
-    reconciler: new DeploymentReconciler(deps.registry, deps.clock, recorder),
+    informers,
+    reconciler: new DeploymentReconciler(deps.registry, deps.clock, recorder, informers.informerFor(REPLICASETS)),
     sources: [{resource: DEPLOYMENTS}, {resource: REPLICASETS, keysFor: ownerKey}],
     workers: 2,
   })
@@ -229,8 +265,9 @@ function byAge(a: KubeObject, b: KubeObject): number {
   return String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) || revisionOf(a) - revisionOf(b)
 }
 
-function ignoreGone(error: unknown): void {
+function ignoreGone(error: unknown): undefined {
   const code = (error as {code?: number}).code
   if (code !== 404 && code !== 409) throw error
+  return undefined
 }
 

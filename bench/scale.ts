@@ -1,0 +1,131 @@
+// Issue 3's scale figure, measured: N Deployments x R replicas in one namespace, time until every pod is
+// created, scheduled and Running, and the control plane's peak RSS (VmHWM). The control plane runs in a
+// child process (bench/scale-control-plane.ts) started from the sources with tsx.
+//   node --import tsx bench/scale.ts [--deployments 100] [--replicas 100] [--fake-nodes 0] [--cpu-prof]
+// --fake-nodes adds Node objects no agent serves (pods bound there stay Pending): the scheduler then
+// spreads pods over 1 + N nodes, so "all Running" is only reached with --fake-nodes 0.
+import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import https from 'node:https'
+import {join} from 'node:path'
+import {createInterface} from 'node:readline'
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i < 0 ? fallback : Number(process.argv[i + 1])
+}
+const DEPLOYMENTS = arg('deployments', 100)
+const REPLICAS = arg('replicas', 100)
+const FAKE_NODES = arg('fake-nodes', 0)
+const TIMEOUT_MS = arg('timeout', 180) * 1000
+const TOTAL = DEPLOYMENTS * REPLICAS
+const profile = process.argv.includes('--cpu-prof')
+
+const child = spawn(process.execPath, ['--import', 'tsx', ...(profile ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : []), join(import.meta.dirname, 'scale-control-plane.ts')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: {...process.env, SCALE_NODE_MAX_PODS: String(TOTAL + 100), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'},
+})
+const first = await new Promise<string>((resolve, reject) => {
+  createInterface({input: child.stdout!}).once('line', resolve)
+  child.once('exit', (code) => reject(new Error(`control plane exited ${code}`)))
+})
+const {port, stateDir} = JSON.parse(first) as {port: number; stateDir: string}
+const pki = (f: string) => readFileSync(join(stateDir, 'pki', f))
+const tls = {ca: pki('ca.crt'), cert: pki('admin.crt'), key: pki('admin.key')}
+const agent = new https.Agent({keepAlive: true, maxSockets: 16, ...tls})
+
+function request(method: string, path: string, body?: unknown): Promise<{status: number; body: string}> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    const req = https.request({host: '127.0.0.1', port, method, path, agent, headers: payload ? {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload)} : {}}, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({status: res.statusCode!, body: Buffer.concat(chunks).toString()}))
+    })
+    req.on('error', reject)
+    if (payload) req.write(payload)
+    req.end()
+  })
+}
+
+const memory = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024
+const t0 = performance.now()
+const since = () => Math.round(performance.now() - t0)
+
+// Pod state from one watch: scheduled = has spec.nodeName, running = phase Running.
+const scheduled = new Set<string>()
+const running = new Set<string>()
+const marks: Record<string, number> = {}
+let buffer = ''
+const watchReq = https.request({host: '127.0.0.1', port, method: 'GET', path: '/api/v1/namespaces/default/pods?watch=true&resourceVersion=0', agent: new https.Agent(tls)}, (res) => {
+  res.setEncoding('utf8')
+  res.on('data', (chunk: string) => {
+    buffer += chunk
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const ev = JSON.parse(buffer.slice(0, i))
+      buffer = buffer.slice(i + 1)
+      const name = ev.object.metadata.name
+      if (ev.type === 'DELETED') continue
+      if (ev.object.spec?.nodeName) scheduled.add(name)
+      if (ev.object.status?.phase === 'Running') running.add(name)
+    }
+    if (marks.scheduled === undefined && scheduled.size >= TOTAL) marks.scheduled = since()
+    if (marks.running === undefined && running.size >= TOTAL) marks.running = since()
+  })
+})
+watchReq.end()
+
+for (let n = 0; n < FAKE_NODES; n++) {
+  const name = `fake-${n}`
+  const node = {apiVersion: 'v1', kind: 'Node', metadata: {name, labels: {'kubernetes.io/hostname': name}}}
+  const created = await request('POST', '/api/v1/nodes', node)
+  if (created.status !== 201) throw new Error(`node ${name}: ${created.status} ${created.body}`)
+  const status = {capacity: {cpu: '64', memory: '256Gi', pods: '1000'}, allocatable: {cpu: '64', memory: '256Gi', pods: '1000'}, conditions: [{type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString()}]}
+  const r = await request('PUT', `/api/v1/nodes/${name}/status`, {...JSON.parse(created.body), status})
+  if (r.status !== 200) throw new Error(`node status ${name}: ${r.status} ${r.body}`)
+}
+
+const createStart = performance.now()
+await Promise.all(
+  Array.from({length: DEPLOYMENTS}, async (_, d) => {
+    const name = `scale-${d}`
+    const body = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {name},
+      spec: {replicas: REPLICAS, selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'c', image: 'busybox'}]}}},
+    }
+    const r = await request('POST', '/apis/apps/v1/namespaces/default/deployments', body)
+    if (r.status !== 201) throw new Error(`deployment ${name}: ${r.status} ${r.body}`)
+  }),
+)
+marks.deploymentsCreated = Math.round(performance.now() - createStart)
+let peak = 0
+const deadline = Date.now() + TIMEOUT_MS
+const target = FAKE_NODES > 0 ? 'scheduled' : 'running'
+for (let tick = 0; marks[target] === undefined && Date.now() < deadline; tick++) {
+  await new Promise((r) => setTimeout(r, 250))
+  peak = Math.max(peak, memory('VmRSS'))
+  if (tick % 4 === 0) {
+    process.stderr.write(`${since()} ms: scheduled ${scheduled.size}, running ${running.size}, rss ${Math.round(memory('VmRSS'))} MiB\n`)
+  }
+}
+const result = {
+  deployments: DEPLOYMENTS,
+  replicas: REPLICAS,
+  nodes: 1 + FAKE_NODES,
+  deploymentsCreatedMs: marks.deploymentsCreated,
+  // From the first Deployment create.
+  allScheduledMs: marks.scheduled === undefined ? null : marks.scheduled - Math.round(createStart - t0),
+  allRunningMs: marks.running === undefined ? null : marks.running - Math.round(createStart - t0),
+  scheduledPerSecond: marks.scheduled === undefined ? null : Math.round(TOTAL / ((marks.scheduled - (createStart - t0)) / 1000)),
+  sampledPeakRssMiB: Math.round(peak),
+  peakRssMiB: Math.round(memory('VmHWM')),
+  finalScheduled: scheduled.size,
+  finalRunning: running.size,
+}
+console.log(JSON.stringify(result))
+watchReq.destroy()
+agent.destroy()
+child.kill('SIGTERM')
+await new Promise((r) => child.once('exit', r))
