@@ -26,7 +26,7 @@ if (process.env.SCALE_COUNT_WRITES === '1') {
 const maxPods = Number(process.env.SCALE_NODE_MAX_PODS ?? 20_000)
 const stateDir = mkdtempSync(join(tmpdir(), 'kcluster-scale-'))
 const certificates = await ensureCertificates(join(stateDir, 'pki'))
-const cp = await startControlPlane({name: 'scale-node', stateDir, port: 0, driver: 'sim', certificates, simStartDelayMs: 50, nodeMaxPods: maxPods})
+const cp = await startControlPlane({name: 'scale-node', stateDir, port: 0, driver: 'sim', certificates, simStartDelayMs: 50, nodeMaxPods: maxPods, nodeCount: Number(process.env.SCALE_NODES ?? 1), disableControllers: process.env.SCALE_DISABLE ? process.env.SCALE_DISABLE.split(',') : undefined})
 process.stdout.write(JSON.stringify({port: cp.port, stateDir}) + '\n')
 process.on('SIGTERM', () => {
   if (writes.size > 0) process.stderr.write([...writes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${String(n).padStart(8)} ${k}`).join('\n') + '\n')

@@ -1,9 +1,9 @@
 // Issue 3's scale figure, measured: N Deployments x R replicas in one namespace, time until every pod is
 // created, scheduled and Running, and the control plane's peak RSS (VmHWM). The control plane runs in a
 // child process (bench/scale-control-plane.ts) started from the sources with tsx.
-//   node --import tsx bench/scale.ts [--deployments 100] [--replicas 100] [--fake-nodes 0] [--cpu-prof]
-// --fake-nodes adds Node objects no agent serves (pods bound there stay Pending): the scheduler then
-// spreads pods over 1 + N nodes, so "all Running" is only reached with --fake-nodes 0.
+//   node --import tsx bench/scale.ts [--deployments 100] [--replicas 100] [--nodes 100] [--cpu-prof]
+// --nodes N starts the cluster with N simulated nodes (kubelets in the control plane), each admitting
+// 110 pods or enough for an even share plus 10%, whichever is more.
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import https from 'node:https'
@@ -16,14 +16,14 @@ const arg = (name: string, fallback: number) => {
 }
 const DEPLOYMENTS = arg('deployments', 100)
 const REPLICAS = arg('replicas', 100)
-const FAKE_NODES = arg('fake-nodes', 0)
+const NODES = arg('nodes', 100)
 const TIMEOUT_MS = arg('timeout', 180) * 1000
 const TOTAL = DEPLOYMENTS * REPLICAS
 const profile = process.argv.includes('--cpu-prof')
 
 const child = spawn(process.execPath, ['--import', 'tsx', ...(profile ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : []), join(import.meta.dirname, 'scale-control-plane.ts')], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: {...process.env, SCALE_NODE_MAX_PODS: String(TOTAL + 100), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'},
+  env: {...process.env, SCALE_NODE_MAX_PODS: String(Math.max(110, Math.ceil((TOTAL / NODES) * 1.1))), SCALE_NODES: String(NODES), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'},
 })
 const first = await new Promise<string>((resolve, reject) => {
   createInterface({input: child.stdout!}).once('line', resolve)
@@ -75,16 +75,6 @@ const watchReq = https.request({host: '127.0.0.1', port, method: 'GET', path: '/
 })
 watchReq.end()
 
-for (let n = 0; n < FAKE_NODES; n++) {
-  const name = `fake-${n}`
-  const node = {apiVersion: 'v1', kind: 'Node', metadata: {name, labels: {'kubernetes.io/hostname': name}}}
-  const created = await request('POST', '/api/v1/nodes', node)
-  if (created.status !== 201) throw new Error(`node ${name}: ${created.status} ${created.body}`)
-  const status = {capacity: {cpu: '64', memory: '256Gi', pods: '1000'}, allocatable: {cpu: '64', memory: '256Gi', pods: '1000'}, conditions: [{type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString()}]}
-  const r = await request('PUT', `/api/v1/nodes/${name}/status`, {...JSON.parse(created.body), status})
-  if (r.status !== 200) throw new Error(`node status ${name}: ${r.status} ${r.body}`)
-}
-
 const createStart = performance.now()
 await Promise.all(
   Array.from({length: DEPLOYMENTS}, async (_, d) => {
@@ -102,7 +92,7 @@ await Promise.all(
 marks.deploymentsCreated = Math.round(performance.now() - createStart)
 let peak = 0
 const deadline = Date.now() + TIMEOUT_MS
-const target = FAKE_NODES > 0 ? 'scheduled' : 'running'
+const target = 'running'
 for (let tick = 0; marks[target] === undefined && Date.now() < deadline; tick++) {
   await new Promise((r) => setTimeout(r, 250))
   peak = Math.max(peak, memory('VmRSS'))
@@ -113,7 +103,7 @@ for (let tick = 0; marks[target] === undefined && Date.now() < deadline; tick++)
 const result = {
   deployments: DEPLOYMENTS,
   replicas: REPLICAS,
-  nodes: 1 + FAKE_NODES,
+  nodes: NODES,
   deploymentsCreatedMs: marks.deploymentsCreated,
   // From the first Deployment create.
   allScheduledMs: marks.scheduled === undefined ? null : marks.scheduled - Math.round(createStart - t0),

@@ -19,6 +19,11 @@ export interface WatchSource {
    * controller-runtime's. It may look at the event type; reconcilers never do.
    */
   keysFor?: (obj: KubeObject, resource: ResourceType, event: WatchEventType) => ObjectKey[]
+  /**
+   * Reconcile a key woken by this source at most once per this many ms (the first event runs at
+   * once). For sources that fire in bursts for one key, e.g. a ReplicaSet's pods.
+   */
+  throttleMs?: number
 }
 
 export interface ControllerOptions {
@@ -63,6 +68,11 @@ export class Controller {
     this.queue.add(keyToString(key))
   }
 
+  private enqueueFrom(source: WatchSource, key: ObjectKey): void {
+    if (source.throttleMs) this.queue.addThrottled(keyToString(key), source.throttleMs)
+    else this.queue.add(keyToString(key))
+  }
+
   async stop(): Promise<void> {
     this.abort.abort(new Error('controller stopping'))
     this.queue.shutDown()
@@ -74,7 +84,7 @@ export class Controller {
   private subscribe(source: WatchSource, informer: SharedInformer): void {
     const enqueueFor = (obj: KubeObject, event: WatchEventType) => {
       const keys = source.keysFor ? source.keysFor(obj, source.resource, event) : [{namespace: obj.metadata.namespace, name: obj.metadata.name!}]
-      for (const key of keys) this.enqueue(key)
+      for (const key of keys) this.enqueueFrom(source, key)
     }
     this.releases.push(
       informer.addEventHandler({
@@ -98,7 +108,7 @@ export class Controller {
         try {
           for await (const event of watch.events) {
             const keys = source.keysFor ? source.keysFor(event.object, source.resource, event.type) : [{namespace: event.object.metadata.namespace, name: event.object.metadata.name!}]
-            for (const key of keys) this.enqueue(key)
+            for (const key of keys) this.enqueueFrom(source, key)
           }
         } finally {
           signal.removeEventListener('abort', onAbort)

@@ -91,7 +91,8 @@ export function createReplicaSetController(deps: ReplicaSetControllerDeps): Cont
     reconciler: new ReplicaSetReconciler({registry: deps.registry, clock: deps.clock, recorder, pods: new CachedPods(informers.informerFor(PODS)), replicaSets: informers.informerFor(REPLICASETS)}),
     sources: [
       {resource: REPLICASETS, keysFor: (obj, _r, event) => mapper.keysForReplicaSet(obj, event)},
-      {resource: PODS, keysFor: (obj, _r, event) => mapper.keysForPod(obj, event)},
+      // Pods change in bursts (a scale-up, a node failing): one sync per ReplicaSet per 100 ms covers them.
+      {resource: PODS, keysFor: (obj, _r, event) => mapper.keysForPod(obj, event), throttleMs: 100},
     ],
     workers: deps.workers ?? 5,
   })

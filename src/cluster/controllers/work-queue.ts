@@ -12,6 +12,10 @@ export class WorkQueue {
   private waiters: Array<() => void> = []
   private shuttingDown = false
   private readonly timers = new Set<NodeJS.Timeout>()
+  /** When each key last went to a worker, for addThrottled(). */
+  private readonly lastStarted = new Map<string, number>()
+  /** Keys with a throttled add pending. */
+  private readonly deferred = new Set<string>()
 
   add(key: string): void {
     if (this.shuttingDown) return
@@ -35,6 +39,28 @@ export class WorkQueue {
     this.timers.add(timer)
   }
 
+  /**
+   * Adds the key now if it has not gone to a worker in the last `minIntervalMs`, else once that much
+   * time has passed since it did. A burst of events for one key (a ReplicaSet's 100 pods changing)
+   * then costs a reconcile per interval instead of one per event, while a lone event runs at once.
+   */
+  addThrottled(key: string, minIntervalMs: number, now = Date.now()): void {
+    if (this.shuttingDown || this.queued.has(key) || this.deferred.has(key)) return
+    const wait = (this.lastStarted.get(key) ?? -Infinity) + minIntervalMs - now
+    if (wait <= 0 || this.processing.has(key)) {
+      this.add(key)
+      return
+    }
+    this.deferred.add(key)
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      this.deferred.delete(key)
+      this.add(key)
+    }, wait)
+    timer.unref()
+    this.timers.add(timer)
+  }
+
   /** Next key to process, or undefined once the queue shuts down. Call done(key) after processing. */
   async get(): Promise<string | undefined> {
     // Shutting down drops what is still queued: a level-based reconciler sees it again after a restart.
@@ -53,6 +79,8 @@ export class WorkQueue {
     }
     this.queued.delete(key)
     this.processing.add(key)
+    if (this.lastStarted.size >= 50_000) this.lastStarted.clear()
+    this.lastStarted.set(key, Date.now())
     return key
   }
 

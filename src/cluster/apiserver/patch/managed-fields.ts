@@ -188,6 +188,20 @@ const withoutManagedFields = (obj: KubeObject | undefined): Record<string, unkno
   return {...obj, metadata}
 }
 
+/** The top-level fields resetFieldsFor(subresource) names, as plain keys. */
+function resetTopLevelFor(subresource: string | undefined): string[] {
+  if (subresource === undefined || subresource === '') return ['status']
+  if (subresource === 'status') return ['spec']
+  return []
+}
+
+function withoutTopLevel(obj: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  if (!names.some((n) => n in obj)) return obj
+  const copy = {...obj}
+  for (const n of names) delete copy[n]
+  return copy
+}
+
 export interface UpdateManagedFieldsArgs {
   old: KubeObject | undefined
   /** The object about to be stored; its metadata.managedFields is what the request carried. */
@@ -215,10 +229,12 @@ export function updateManagedFields(args: UpdateManagedFieldsArgs): ManagedField
   const ignored = args.resetFields ?? resetFieldsFor(subresource)
   try {
     const skeleton = keys.skeleton?.()
-    const diff = excludeFields(
-      compareObjects(withSkeleton(withoutManagedFields(old), skeleton), withSkeleton(withoutManagedFields(updated), skeleton), keys),
-      ignored,
-    )
+    // A top-level field the endpoint resets (spec for /status, status for the main resource) is
+    // excluded from the diff whole, so it is not walked at all: a pod's spec is most of its size and
+    // the kubelet's status writes are the most frequent writes there are.
+    const skipped = args.resetFields ? [] : resetTopLevelFor(subresource)
+    const side = (obj: KubeObject | undefined) => withSkeleton(withoutTopLevel(withoutManagedFields(obj), skipped), skeleton)
+    const diff = excludeFields(compareObjects(side(old), side(updated), keys), ignored)
     const changed = diff.modified.union(diff.added)
     for (const [id, r] of managed) {
       const set = r.set.difference(changed).difference(diff.removed)

@@ -101,7 +101,7 @@ export class ObjectRegistry {
     for (let attempt = 0; ; attempt++) {
       try {
         const kv = await this.store.create(objectKey(r, obj.metadata.namespace, obj.metadata.name!), encodeForStore(obj))
-        return withTypeMeta(r, decodeStored(kv))
+        return withResourceVersion(r, obj, kv.modRevision)
       } catch (error) {
         if (!(error instanceof KeyExistsError)) throw error
         // A generated name collided: pick another, as the real server does.
@@ -133,8 +133,9 @@ export class ObjectRegistry {
           throw error
         }
       }
-      // mutate gets its own copy of the stored object, so what it returns may be changed freely.
-      const next = await mutate(cloneJson(old))
+      // mutate gets its own copy of the stored object, so what it returns may be changed freely
+      // (parsing the stored text again is cheaper than structuredClone of the parsed object).
+      const next = await mutate(withTypeMeta(r, decodeStored(kv!)))
       next.metadata ??= {}
       checkTypeMeta(r, next)
       if (next.metadata.name !== undefined && next.metadata.name !== name) throw nameMismatch(next.metadata.name, name)
@@ -153,8 +154,11 @@ export class ObjectRegistry {
           const {deleted, revision} = await this.store.delete(key, kv!.modRevision)
           return {object: withTypeMeta(r, decodeStored({...deleted, value: encodeForStore(prepared)}, revision)), created: false}
         }
-        const written = await this.store.update(key, encodeForStore(prepared), kv!.modRevision)
-        return {object: withTypeMeta(r, decodeStored(written)), created: false}
+        const encoded = encodeForStore(prepared)
+        const written = await this.store.update(key, encoded, kv!.modRevision)
+        // What was stored is exactly `prepared` (JSON without undefined members), so the answer is it
+        // with its new resourceVersion rather than a second parse of the text just written.
+        return {object: withResourceVersion(r, prepared, written.modRevision), created: false}
       } catch (error) {
         // Another writer got there first: run the mutation again on the fresh object. A PUT that named
         // a resourceVersion then fails the precondition above with 409; a patch re-applies cleanly.
@@ -260,6 +264,13 @@ export class ObjectRegistry {
 
 export function groupResource(r: ResourceType): GroupResource {
   return {group: r.group, resource: r.plural}
+}
+
+/** The object as written, with the revision the store gave it (undefined members stand for the absent ones JSON leaves out). */
+function withResourceVersion(r: ResourceType, obj: KubeObject, revision: number): KubeObject {
+  const written = withTypeMeta(r, obj)
+  written.metadata = {...written.metadata, resourceVersion: String(revision)}
+  return written
 }
 
 export function withTypeMeta(r: ResourceType, obj: KubeObject): KubeObject {

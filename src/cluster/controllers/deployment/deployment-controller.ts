@@ -214,7 +214,8 @@ export function createDeploymentController(deps: {store: Store; registry: Object
     store: deps.store,
     informers,
     reconciler: new DeploymentReconciler(deps.registry, deps.clock, recorder, informers.informerFor(REPLICASETS)),
-    sources: [{resource: DEPLOYMENTS}, {resource: REPLICASETS, keysFor: ownerKey}],
+    // ReplicaSet status moves with every pod; one sync per Deployment per 100 ms follows it closely enough.
+    sources: [{resource: DEPLOYMENTS}, {resource: REPLICASETS, keysFor: ownerKey, throttleMs: 100}],
     workers: 2,
   })
 }

@@ -51,10 +51,13 @@ export class SimulatedRuntime implements ContainerRuntime {
     return {ok: true} as const
   }
 
-  /** Every image is present on a simulated node; only `Always` simulates a pull. */
-  async ensureImage(image: string, pullPolicy: 'Always' | 'IfNotPresent' | 'Never'): Promise<ImageResult> {
+  /**
+   * A simulated node has every image and no registry to ask, so nothing is ever pulled, whatever the
+   * policy (the kubelet then records `Container image "x" already present on machine`). Like kwok.
+   */
+  async ensureImage(image: string): Promise<ImageResult> {
     if (!image) throw new Error('image name is empty')
-    return {pulled: pullPolicy === 'Always'}
+    return {pulled: false}
   }
 
   async start(spec: ContainerSpec): Promise<RuntimeContainer> {
