@@ -65,6 +65,17 @@ export function clusterClient(home, name) {
       req.end()
     })
   }
+  function requestRaw(method, path, payload, contentType) {
+    return new Promise((resolve, reject) => {
+      const req = https.request({host: '127.0.0.1', port: config.port, method, path, agent, headers: {'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload)}}, (res) => {
+        const chunks = []
+        res.on('data', (c) => chunks.push(c))
+        res.on('end', () => resolve({status: res.statusCode, body: Buffer.concat(chunks).toString()}))
+      })
+      req.on('error', reject)
+      req.end(payload)
+    })
+  }
   function watch(path, onLine) {
     const req = https.request({host: '127.0.0.1', port: config.port, method: 'GET', path, agent: new https.Agent({ca: agent.options.ca, cert: agent.options.cert, key: agent.options.key})}, (res) => {
       let buffer = ''
@@ -80,7 +91,7 @@ export function clusterClient(home, name) {
     req.end()
     return () => req.destroy()
   }
-  return {port: config.port, pid, request, watch, close: () => agent.destroy()}
+  return {port: config.port, pid, request, requestRaw, watch, close: () => agent.destroy()}
 }
 
 export function kubectlPath() {
@@ -117,4 +128,66 @@ export async function untilAllRunning(client, count, since) {
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
   throw new Error(`pods not all Running within 5 minutes`)
+}
+
+export function peakRssMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024
+}
+
+/**
+ * Issue 3's scale figure on a running cluster: `deployments` x `replicas` pods from Deployments in
+ * default, watched until all Running; then a rolling update of the first Deployment (new image) until
+ * it is complete. Times are from the first Deployment create (and from the update's patch).
+ */
+export async function scaleRun(client, {deployments, replicas, timeoutMs = 300_000}) {
+  const total = deployments * replicas
+  const running = new Set()
+  const scheduled = new Set()
+  const marks = {}
+  const t0 = process.hrtime.bigint()
+  const since = () => Number(process.hrtime.bigint() - t0) / 1e6
+  const stop = client.watch('/api/v1/namespaces/default/pods?watch=true&resourceVersion=0', (line) => {
+    const ev = JSON.parse(line)
+    if (ev.type === 'DELETED') return
+    const name = ev.object.metadata.name
+    if (ev.object.spec?.nodeName) scheduled.add(name)
+    if (ev.object.status?.phase === 'Running') running.add(name)
+    if (marks.scheduled === undefined && scheduled.size >= total) marks.scheduled = since()
+    if (marks.running === undefined && running.size >= total) marks.running = since()
+  })
+  try {
+    let next = 0
+    await Promise.all(Array.from({length: 8}, async () => {
+      while (next < deployments) {
+        const name = `scale-${next++}`
+        const body = {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name}, spec: {replicas, selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'c', image: 'busybox:1'}]}}}}
+        const r = await client.request('POST', '/apis/apps/v1/namespaces/default/deployments', body)
+        if (r.status !== 201) throw new Error(`deployment ${name}: ${r.status} ${r.body}`)
+      }
+    }))
+    let peak = 0
+    const deadline = Date.now() + timeoutMs
+    while (marks.running === undefined && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250))
+      peak = Math.max(peak, peakRssMiB(client.pid))
+    }
+    if (marks.running === undefined) throw new Error(`only ${running.size} of ${total} pods Running after ${timeoutMs / 1000} s`)
+
+    const u0 = process.hrtime.bigint()
+    const patch = {spec: {template: {spec: {containers: [{name: 'c', image: 'busybox:2'}]}}}}
+    const patched = await client.requestRaw('PATCH', '/apis/apps/v1/namespaces/default/deployments/scale-0', JSON.stringify(patch), 'application/strategic-merge-patch+json')
+    if (patched.status !== 200) throw new Error(`patch: ${patched.status} ${patched.body}`)
+    const generation = JSON.parse(patched.body).metadata.generation
+    let rolloutMs
+    while (rolloutMs === undefined && Date.now() < deadline + 120_000) {
+      await new Promise((r) => setTimeout(r, 100))
+      const d = JSON.parse((await client.request('GET', '/apis/apps/v1/namespaces/default/deployments/scale-0')).body)
+      const s = d.status ?? {}
+      if (s.observedGeneration >= generation && s.updatedReplicas === replicas && s.replicas === replicas && s.availableReplicas === replicas) rolloutMs = Number(process.hrtime.bigint() - u0) / 1e6
+    }
+    return {scheduledMs: marks.scheduled, runningMs: marks.running, peakRssMiB: Math.max(peak, peakRssMiB(client.pid)), rolloutMs}
+  } finally {
+    stop()
+  }
 }

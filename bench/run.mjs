@@ -1,6 +1,7 @@
 // npm run bench [-- --quick] [-- --json]: the figures kcluster promises, measured on this machine.
 // Each figure is the median of several runs; where a baseline makes sense it is measured in the same run.
-import {kcluster, tempHome, timed, stats, rssMiB, clusterClient, run, createMany, untilAllRunning} from './lib.mjs'
+import {kcluster, tempHome, timed, stats, rssMiB, clusterClient, run, createMany, untilAllRunning, scaleRun} from './lib.mjs'
+import {execFileSync} from 'node:child_process'
 import {cpus, totalmem} from 'node:os'
 
 const quick = process.argv.includes('--quick')
@@ -16,6 +17,7 @@ const PODS = quick ? 1000 : 5000
 const LOAD_RUNS = quick ? 1 : 3
 
 const {env, cleanup} = tempHome()
+const med = (xs) => stats(xs).median
 try {
   // Baseline: the CLI's own start-up (node + oclif), measured in the same run as `start`.
   const cliBaseline = stats(Array.from({length: RUNS}, () => timed(() => kcluster(['--version'], env)).ms))
@@ -92,7 +94,6 @@ try {
     c.close()
     kcluster(['delete', '--name', name], env)
   }
-  const med = (xs) => stats(xs).median
   const runsNote = `median of ${LOAD_RUNS} runs`
   record(`create configmap per second (${PODS}, 8 clients, baseline)`, '/s', med(load.cm), {note: runsNote, runs: load.cm})
   record(`create configmap p99 (${PODS}, 8 clients, baseline)`, 'ms', med(load.cmP99), {note: runsNote, runs: load.cmP99})
@@ -104,6 +105,36 @@ try {
   record(`control-plane RSS with those objects, idle 17 s later`, 'MiB', med(load.rssIdle), {note: runsNote, runs: load.rssIdle})
   record('kubectl get namespaces (baseline)', 'ms', med(load.getNs), {note: runsNote})
   record(`kubectl get pods over ${PODS} pods`, 'ms', med(load.getPods), {note: `${runsNote}; ${(med(load.getPods) / med(load.getNs)).toFixed(1)}x baseline`, runs: load.getPods})
+
+  // Issue 3's scale figure: Deployments x 100 replicas on as many simulated nodes (110 pods each),
+  // all Running; then a 100-replica rolling update. Quick mode runs a fifth of it once.
+  const SCALE = quick ? {deployments: 20, nodes: 20, runs: 1} : {deployments: 100, nodes: 100, runs: 3}
+  const scale = {scheduled: [], running: [], peak: [], rollout: []}
+  for (let round = 0; round < SCALE.runs; round++) {
+    const name = `scale-${round}`
+    kcluster(['start', '--name', name, '--driver', 'sim', '--nodes', String(SCALE.nodes), '--node-pods', '110', '--node-cpu', '32', '--node-memory', '128Gi'], env)
+    const c = clusterClient(home, name)
+    await new Promise((r) => setTimeout(r, 1000))
+    const r = await scaleRun(c, {deployments: SCALE.deployments, replicas: 100})
+    scale.scheduled.push(r.scheduledMs)
+    scale.running.push(r.runningMs)
+    scale.peak.push(r.peakRssMiB)
+    scale.rollout.push(r.rolloutMs)
+    c.close()
+    kcluster(['delete', '--name', name], env)
+  }
+  const pods = SCALE.deployments * 100
+  const scaleNote = `${SCALE.deployments} Deployments x 100 on ${SCALE.nodes} simulated nodes; median of ${SCALE.runs}`
+  record(`${pods} pods all Running, from the first Deployment create`, 'ms', med(scale.running), {note: scaleNote, runs: scale.running})
+  record(`${pods} pods all bound (scheduler under full load)`, '/s', pods / (med(scale.scheduled) / 1000), {note: scaleNote, runs: scale.scheduled})
+  record(`control-plane peak RSS during the ${pods}-pod run`, 'MiB', med(scale.peak), {note: scaleNote, runs: scale.peak})
+  record('100-replica rolling update (new image) to complete', 'ms', med(scale.rollout), {note: `${scaleNote}; maxSurge/maxUnavailable 25%`, runs: scale.rollout})
+
+  // The scheduler alone: pods wait Pending on cordoned nodes, then every node is uncordoned at once;
+  // kubelets are off so only binding (and its Scheduled event) is measured. From the sources (tsx).
+  const schedPods = quick ? 2000 : 10_000
+  const sched = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/scheduler-throughput.ts', '--pods', String(schedPods), '--nodes', '100'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']}).trim().split('\n').at(-1))
+  record(`scheduler: ${schedPods} waiting pods bound over 100 nodes`, '/s', sched.podsPerSecond, {note: `all bound in ${sched.allBoundMs} ms; pods/binding + Scheduled event each`})
 } finally {
   cleanup()
 }

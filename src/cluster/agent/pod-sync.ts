@@ -27,6 +27,12 @@ export interface PodSyncOptions {
   registry: ObjectRegistry
   runtime: ContainerRuntime
   clock: Clock
+  /**
+   * Where pods are read: an informer's cache (shared, read-only; may lag the store a little, which
+   * is fine for a level-based sync: the event that brings it up to date reconciles again). Default:
+   * the store, through the registry.
+   */
+  pods?: {get(namespace: string | undefined, name: string): KubeObject | undefined}
   /** Re-queues a pod (the controller's enqueue), called when one of its container starts ends. */
   wake?: (key: ObjectKey) => void
 }
@@ -44,7 +50,7 @@ export class PodSyncReconciler implements Reconciler {
 
   async reconcile(key: ObjectKey): Promise<ReconcileResult | void> {
     const {registry, runtime, nodes} = this.opts
-    const pod = (await registry.tryGet(PODS, key.namespace, key.name)) as (KubeObject & Pod) | undefined
+    const pod = (this.opts.pods ? this.opts.pods.get(key.namespace, key.name) : await registry.tryGet(PODS, key.namespace, key.name)) as (KubeObject & Pod) | undefined
     const nodeName = pod?.spec?.nodeName
     const node = nodeName ? nodes.stateOf(nodeName) : undefined
     if (node === 'stopped') return

@@ -150,9 +150,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const agents = nodes
     const podSync: Controller = new Controller({
       store,
-      reconciler: new PodSyncReconciler({nodes: agents, hostIP, registry, runtime, clock, wake: wakePod}),
+      reconciler: new PodSyncReconciler({nodes: agents, hostIP, registry, runtime, clock, wake: wakePod, pods: informers.informerFor(find('Pod')).cache}),
       sources: [{resource: find('Pod'), keysFor: (pod) => (agents.stateOf(nodeNameOf(pod) ?? '') === 'running' ? podKey(pod) : [])}],
       workers: 2,
+      informers,
     })
     // A kubelet that comes back (or a node that goes away) re-syncs the pods bound to it.
     wakeNode = (name: string, state: NodeAgentState | undefined) => {
