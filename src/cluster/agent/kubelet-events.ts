@@ -32,6 +32,10 @@ export class KubeletEvents {
     this.record(pod, node, container, 'Started', `Started container ${container}`)
   }
 
+  backOff(pod: Pod, node: string, container: string, message: string): void {
+    this.record(pod, node, container, 'BackOff', message, 'Warning')
+  }
+
   killing(pod: Pod, node: string, container: string): void {
     this.record(pod, node, container, 'Killing', `Stopping container ${container}`)
   }
@@ -40,13 +44,13 @@ export class KubeletEvents {
     await Promise.all([...this.recorders.values()].map((r) => r.flush()))
   }
 
-  private record(pod: Pod, node: string, container: string, reason: string, message: string): void {
+  private record(pod: Pod, node: string, container: string, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
     let recorder = this.recorders.get(node)
     if (!recorder) {
       recorder = new EventRecorder({registry: this.deps.registry, clock: this.deps.clock, component: 'kubelet', host: node})
       this.recorders.set(node, recorder)
     }
-    recorder.event(pod as unknown as KubeObject, 'Normal', reason, message, {fieldPath: `spec.containers{${container}}`})
+    recorder.event(pod as unknown as KubeObject, type, reason, message, {fieldPath: `spec.containers{${container}}`})
   }
 }
 

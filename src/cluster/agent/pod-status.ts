@@ -13,17 +13,24 @@ export interface PodStatusInput {
   hostIP: string
   runtimeName: string
   now: Date
+  /** Containers waiting to be restarted (CrashLoopBackOff), by name: their state is this waiting reason. */
+  waiting?: ReadonlyMap<string, {reason: string; message: string}>
 }
 
-export function planPodStatus({pod, containers, hostIP, runtimeName, now}: PodStatusInput): PodStatus {
+export function planPodStatus({pod, containers, hostIP, runtimeName, now, waiting}: PodStatusInput): PodStatus {
   const old = pod.status ?? {}
   const specContainers = pod.spec?.containers ?? []
-  const statuses = specContainers.map((c) => containerStatus(c.name, c.image ?? '', latest(containers, c.name), runtimeName, old.containerStatuses))
+  const statuses = specContainers.map((c) => {
+    const [current, previous] = instances(containers, c.name)
+    return containerStatus(c.name, c.image ?? '', current, previous, runtimeName, waiting?.get(c.name))
+  })
   const running = statuses.filter((s) => s.state?.running).length
   const terminated = statuses.filter((s) => s.state?.terminated)
+  // Waiting to be restarted after running once: the kubelet counts it as running for the phase.
+  const restarting = statuses.filter((s) => s.state?.waiting && s.lastState?.terminated).length
   const allReady = statuses.length > 0 && statuses.every((s) => s.ready)
   let phase: PodStatus['phase'] = 'Pending'
-  if (running > 0 && running + terminated.length === statuses.length) phase = 'Running'
+  if (running + restarting > 0 && running + restarting + terminated.length === statuses.length) phase = 'Running'
   if (statuses.length > 0 && terminated.length === statuses.length && pod.spec?.restartPolicy !== 'Always')
     phase = terminated.every((s) => s.state!.terminated!.exitCode === 0) ? 'Succeeded' : 'Failed'
   const podIP = containers.find((c) => c.podIP)?.podIP
@@ -73,28 +80,43 @@ function gatesNotReady(pod: Pod, conditions: PodCondition[]): {reason: string; m
   return messages.length ? {reason: 'ReadinessGatesNotReady', message: messages.join(', ')} : undefined
 }
 
-function latest(containers: RuntimeContainer[], name: string): RuntimeContainer | undefined {
-  return containers.filter((c) => c.spec.containerName === name).sort((a, b) => b.spec.restartCount - a.spec.restartCount)[0]
+/** A container's instances, newest (highest restart count) first. */
+function instances(containers: RuntimeContainer[], name: string): RuntimeContainer[] {
+  return containers.filter((c) => c.spec.containerName === name).sort((a, b) => b.spec.restartCount - a.spec.restartCount)
 }
 
-function containerStatus(name: string, image: string, c: RuntimeContainer | undefined, runtimeName: string, previous: ContainerStatus[] | undefined): ContainerStatus {
+function terminatedState(c: RuntimeContainer, runtimeName: string): NonNullable<ContainerStatus['lastState']>['terminated'] {
+  if (c.state.state !== 'exited') return undefined
+  return {
+    exitCode: c.state.exitCode,
+    reason: c.state.reason,
+    startedAt: c.state.startedAt ? rfc3339(c.state.startedAt) : undefined,
+    finishedAt: rfc3339(c.state.finishedAt),
+    containerID: `${runtimeName}://${c.id}`,
+  }
+}
+
+/**
+ * One container's status from its newest instance and the one before (lastState, as `kubectl logs
+ * --previous` reads it). A container waiting out its crash back-off shows that wait, with the exit
+ * it is recovering from as lastState.
+ */
+function containerStatus(
+  name: string,
+  image: string,
+  c: RuntimeContainer | undefined,
+  before: RuntimeContainer | undefined,
+  runtimeName: string,
+  waiting: {reason: string; message: string} | undefined,
+): ContainerStatus {
   const base = {name, image, imageID: '', restartCount: c?.spec.restartCount ?? 0, ready: false, started: false}
-  const last = previous?.find((p) => p.name === name)?.lastState ?? {}
+  const previousExit = before ? terminatedState(before, runtimeName) : undefined
+  const last = previousExit ? {terminated: previousExit} : {}
   if (!c || c.state.state === 'created') return {...base, lastState: last, state: {waiting: {reason: 'ContainerCreating'}}}
   const withId = {...base, containerID: `${runtimeName}://${c.id}`, imageID: `${runtimeName}://${image}`, lastState: last}
   if (c.state.state === 'running') return {...withId, ready: true, started: true, state: {running: {startedAt: rfc3339(c.state.startedAt)}}}
-  return {
-    ...withId,
-    state: {
-      terminated: {
-        exitCode: c.state.exitCode,
-        reason: c.state.reason,
-        startedAt: c.state.startedAt ? rfc3339(c.state.startedAt) : undefined,
-        finishedAt: rfc3339(c.state.finishedAt),
-        containerID: `${runtimeName}://${c.id}`,
-      },
-    },
-  }
+  if (waiting) return {...withId, lastState: {terminated: terminatedState(c, runtimeName)}, state: {waiting}}
+  return {...withId, state: {terminated: terminatedState(c, runtimeName)}}
 }
 
 function notReadyMessage(statuses: ContainerStatus[]): string | undefined {

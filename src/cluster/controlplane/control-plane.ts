@@ -106,6 +106,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let server: ApiServer | undefined
   let nodes: NodeAgents | undefined
   let wakeNode: (name: string, state: NodeAgentState | undefined) => void = () => undefined
+  let stopRuntimeEvents = () => undefined as unknown
   try {
     server = await startApiServer({
       port: opts.port,
@@ -190,6 +191,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     controllers.length = 0
     controllers.push(...builtIn, ...(opts.extraControllers?.({store, registry, clock, nodeName}) ?? []))
     for (const c of controllers) c.start()
+    // A container that exits on its own (PLEG's job in a kubelet) wakes its pod.
+    const unsubscribeRuntime = runtime.subscribe?.((c) => podSync.enqueue({namespace: c.spec.namespace, name: c.spec.podName}))
+    stopRuntimeEvents = () => unsubscribeRuntime?.()
     // Containers whose pod went away while the control plane was down: their pods' keys are not in
     // any listing, so reconcile them from what the runtime holds (pod-sync removes them).
     for (const c of await runtime.list()) podSync.enqueue({namespace: c.spec.namespace, name: c.spec.podName})
@@ -212,6 +216,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       log.info({}, 'control plane stopping')
       ready = false
       shutdown.abort()
+      stopRuntimeEvents()
       for (const c of [...controllers].reverse()) await c.stop()
       await nodes!.stop()
       runtime.flush()

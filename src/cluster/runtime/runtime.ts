@@ -12,6 +12,17 @@ export interface ContainerSpec {
   args?: string[]
   env?: Record<string, string>
   restartCount: number
+  /** Optional settings a runtime may honour (the Docker runtime does; the simulated one ignores them). */
+  workingDir?: string
+  /** resources.limits.memory in bytes. */
+  memoryLimitBytes?: number
+  /** resources.limits.cpu in millicores (500 = half a CPU). */
+  cpuLimitMillicores?: number
+  /** `uid`, `uid:gid` or a user name (securityContext.runAsUser/runAsGroup). */
+  user?: string
+  tty?: boolean
+  stdin?: boolean
+  stdinOnce?: boolean
 }
 
 export type ContainerState =
@@ -57,4 +68,10 @@ export interface ContainerRuntime {
   list(filter?: ContainerFilter): Promise<RuntimeContainer[]>
   /** The container's output so far. */
   logs(id: string): Promise<string>
+  /**
+   * Calls `listener` when a container changes state on its own (its process exited), like the
+   * kubelet's PLEG; returns the unsubscribe function. A runtime without it is only looked at when
+   * the agent reconciles a pod for another reason.
+   */
+  subscribe?(listener: (container: RuntimeContainer) => void): () => void
 }

@@ -2,6 +2,8 @@
 // configurable start delay (on the injected clock). Its table is persisted in the state dir, the way
 // Docker keeps containers across a control-plane restart, so pods survive stop/start unchanged: an
 // append-only journal of changes (one JSON line each), rewritten as a compact snapshot on flush().
+// Processes run forever, except the one shape a test needs to crash a container: a shell script
+// `sh -c 'exit N'` or `sh -c 'sleep S; exit N'` exits with N (after S seconds on the clock).
 import {randomBytes} from 'node:crypto'
 import {appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
@@ -41,6 +43,7 @@ export class SimulatedRuntime implements ContainerRuntime {
   private saveTimer?: NodeJS.Timeout
   private readonly journal: string[] = []
   private readonly startDelayMs: number
+  private readonly listeners = new Set<(container: RuntimeContainer) => void>()
 
   constructor(private readonly opts: SimulatedRuntimeOptions) {
     this.startDelayMs = opts.startDelayMs ?? 50
@@ -69,7 +72,22 @@ export class SimulatedRuntime implements ContainerRuntime {
     if (!this.containers.has(id)) throw new Error(`container ${id} was removed while starting`)
     record.state = {state: 'running', startedAt: this.opts.clock.now().toISOString()}
     this.record({put: record})
+    const exit = simulatedExit(spec)
+    if (exit) void this.exitLater(record, exit.afterMs, exit.exitCode)
     return toRuntime(record)
+  }
+
+  subscribe(listener: (container: RuntimeContainer) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private async exitLater(record: PersistedContainer, afterMs: number, exitCode: number): Promise<void> {
+    if (afterMs > 0) await this.opts.clock.sleep(afterMs)
+    if (this.containers.get(record.id) !== record || record.state.state !== 'running') return
+    record.state = {state: 'exited', startedAt: record.state.startedAt, finishedAt: this.opts.clock.now().toISOString(), exitCode, reason: exitCode === 0 ? 'Completed' : 'Error'}
+    this.record({put: record})
+    for (const listener of this.listeners) listener(toRuntime(record))
   }
 
   async stop(id: string, graceSeconds: number): Promise<void> {
@@ -206,6 +224,17 @@ export class SimulatedRuntime implements ContainerRuntime {
       }
     }
   }
+}
+
+const EXIT_SCRIPT = /^(?:sleep (\d+(?:\.\d+)?)\s*(?:;|&&)\s*)?exit (\d+)$/
+
+/** The simulated exit of `sh -c 'exit N'` / `sh -c 'sleep S; exit N'`; other commands never exit. */
+export function simulatedExit(spec: Pick<ContainerSpec, 'command' | 'args'>): {afterMs: number; exitCode: number} | undefined {
+  const argv = [...(spec.command ?? []), ...(spec.args ?? [])]
+  if (argv.length !== 3 || !['sh', '/bin/sh'].includes(argv[0]!) || argv[1] !== '-c') return undefined
+  const match = EXIT_SCRIPT.exec(argv[2]!.trim())
+  if (!match) return undefined
+  return {afterMs: Math.round(Number(match[1] ?? 0) * 1000), exitCode: Number(match[2]) % 256}
 }
 
 function podNameKey(spec: ContainerSpec): string {
