@@ -13,11 +13,12 @@ export interface LogOptions {
 export class PodLogReader {
   constructor(private readonly runtime: ContainerRuntime) {}
 
-  /** undefined when the runtime holds no such container (the caller explains why from the pod status). */
-  async read(pod: KubeObject, container: string, opts: LogOptions): Promise<string | undefined> {
-    const held = (await this.runtime.list({podUid: pod.metadata.uid})).filter((c) => c.spec.containerName === container)
-    held.sort((a, b) => b.spec.restartCount - a.spec.restartCount)
-    const target = opts.previous ? held.find((c) => c.state.state === 'exited' && c !== held[0]) : held[0]
+  /**
+   * The output of one container instance of the pod (the caller picks it from the pod status, as the
+   * kubelet does); undefined when the runtime no longer holds it.
+   */
+  async read(pod: KubeObject, containerId: string, opts: LogOptions): Promise<string | undefined> {
+    const target = (await this.runtime.list({podUid: pod.metadata.uid})).find((c) => c.id === containerId)
     if (!target) return undefined
     let text = await this.runtime.logs(target.id)
     if (opts.timestamps) {

@@ -43,6 +43,8 @@ const SUBRESOURCES: Record<string, Record<string, Handler>> = {
   eviction: {create: handleEviction},
 }
 
+const STREAMING = new Set(['exec', 'attach', 'portforward'])
+
 export async function dispatchResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo, user: UserInfo, services: ServerServices): Promise<void> {
   if (!info.resource) {
     // /api/v1 or /apis/<group>/<version>
@@ -58,6 +60,8 @@ export async function dispatchResource(req: IncomingMessage, res: ServerResponse
   }
   if (info.subresource && !resource.subresources.some((s) => s.name === info.subresource))
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {name: info.name, group: info.group, kind: info.resource})
+  // The streaming subresources are served on the 'upgrade' event (streams/upgrade.ts) only.
+  if (info.subresource && STREAMING.has(info.subresource)) throw new ApiError(400, 'BadRequest', 'Upgrade request required')
   const table = info.subresource ? SUBRESOURCES[info.subresource] : MAIN
   if (!table) throw new ApiError(501, 'InternalError', `the ${info.subresource} subresource is not available yet: streaming (exec, attach, port-forward, proxy) comes with the Docker runtime`)
   const handler = table[info.verb]

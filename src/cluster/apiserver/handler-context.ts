@@ -6,6 +6,7 @@ import type {Store} from '../store/store.js'
 import type {ResourceRequestInfo} from './request-info.js'
 import type {ObjectRegistry} from './registry/object-registry.js'
 import type {PodLogReader} from '../agent/pod-logs.js'
+import type {StreamRuntime} from './streams/stream-runtime.js'
 
 export interface UserInfo {
   username: string
@@ -22,6 +23,8 @@ export interface ServerServices {
   shutdownSignal: AbortSignal
   /** The node agent's log access for pods/log (absent in API-only setups). */
   podLogs?: Pick<PodLogReader, 'read'>
+  /** exec, attach and port-forward (absent: those upgrades are refused with 501). */
+  streams?: StreamRuntime
 }
 
 export interface ResourceRequest {

@@ -13,6 +13,7 @@ import {handleOpenApi} from './handlers/openapi.js'
 import type {ServerServices, UserInfo} from './handler-context.js'
 import {parseRequestInfo} from './request-info.js'
 import {sendError, sendJson} from './status.js'
+import {handleStreamUpgrade} from './streams/upgrade.js'
 
 export interface ApiServerOptions {
   port: number
@@ -45,9 +46,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     log.debug({err: error}, 'client error')
     socket.destroy()
   })
-  // Upgrades (exec, attach, port-forward) arrive with the container runtime; refuse them clearly until then.
-  server.on('upgrade', (req, socket) => {
-    socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nstreaming is not available on this runtime\n')
+  // exec, attach and port-forward: WebSocket GETs and SPDY/3.1 POSTs both arrive here.
+  server.on('upgrade', (req, socket, head) => {
+    opts.onRequest?.()
+    handleStreamUpgrade(req, socket, head, authenticate(req), opts.services)
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -28,13 +28,14 @@ import {createTaintEvictionController} from '../controllers/node-lifecycle/taint
 import type {WatchEventType} from '../apiserver/registry/watch.js'
 import {logger} from '../log.js'
 import type {ClusterCertificates} from '../pki/certificates.js'
-import {SimulatedRuntime} from '../runtime/simulated/simulated-runtime.js'
 import {startAutoCompaction} from '../store/auto-compaction.js'
 import {openSqliteStore, type SqliteStore} from '../store/sqlite-store.js'
 import type {Store} from '../store/store.js'
+import type {StreamRuntime} from '../apiserver/streams/stream-runtime.js'
 import {bootstrapObjects} from './bootstrap.js'
 import {clusterStatus} from './cluster-status.js'
 import {createRegistry} from './create-registry.js'
+import {createRuntime} from './create-runtime.js'
 import {startIdleMemoryTrim} from './idle-memory-trim.js'
 
 export interface ControlPlaneOptions {
@@ -42,7 +43,7 @@ export interface ControlPlaneOptions {
   stateDir: string
   /** 0 picks a free port (tests). */
   port: number
-  driver: 'sim'
+  driver: 'sim' | 'docker'
   certificates: ClusterCertificates
   clock?: Clock
   /** Simulated container start delay. */
@@ -67,6 +68,8 @@ export interface ControlPlaneOptions {
   compactIntervalMs?: number
   /** Node Lease renewal interval (default 10 s, the kubelet's). */
   leaseRenewMs?: number
+  /** Serves exec, attach and port-forward (tests inject one; absent: those upgrades answer 501). */
+  streams?: StreamRuntime
 }
 
 /** What a controller factory gets. */
@@ -89,6 +92,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const log = logger('control-plane')
   const clock = opts.clock ?? systemClock
   const startedAt = clock.now()
+  // First, so an unusable runtime (Docker down) fails the start before anything is opened.
+  const nodeRuntime = await createRuntime({driver: opts.driver, cluster: opts.name, stateDir: opts.stateDir, clock, simStartDelayMs: opts.simStartDelayMs})
+  const runtime = nodeRuntime.runtime
   const store: SqliteStore = await openSqliteStore(join(opts.stateDir, 'store.db'))
   const compaction = startAutoCompaction(store, {keepRevisions: opts.compactKeepRevisions ?? 10_000, intervalMs: opts.compactIntervalMs ?? 60_000, clock})
   const shutdown = new AbortController()
@@ -100,7 +106,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
   const nodeName = opts.name
   const hostIP = '127.0.0.1'
-  const runtime = new SimulatedRuntime({clock, startDelayMs: opts.simStartDelayMs, statePath: join(opts.stateDir, 'sim-runtime.json')})
   let ready = false
   const controllers: Controller[] = []
   let server: ApiServer | undefined
@@ -111,7 +116,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     server = await startApiServer({
       port: opts.port,
       tls: {ca: opts.certificates.caCert, cert: opts.certificates.serverCert, key: opts.certificates.serverKey},
-      services: {registry, store, clock, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000, shutdownSignal: shutdown.signal, podLogs: new PodLogReader(runtime)},
+      services: {registry, store, clock, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000, shutdownSignal: shutdown.signal, podLogs: new PodLogReader(runtime), streams: opts.streams ?? nodeRuntime.streams},
       healthChecks: () => [
         {name: 'ping', ok: true},
         {name: 'etcd', ok: true},
@@ -219,7 +224,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       stopRuntimeEvents()
       for (const c of [...controllers].reverse()) await c.stop()
       await nodes!.stop()
-      runtime.flush()
+      await nodeRuntime.shutdown().catch((error) => log.warn({err: error}, 'runtime shutdown failed'))
       await server!.close()
       await compaction.stop()
       memoryTrim.stop()

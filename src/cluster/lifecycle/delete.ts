@@ -28,6 +28,11 @@ export async function deleteCluster(name: string, options: {home?: string; env?:
   })
 
   const stop = exists ? await stopControlPlane(paths.pid, name, options) : undefined
+  // Docker clusters leave containers, a network and the pause image behind the control plane.
+  if (config?.driver === 'docker') {
+    const {removeEverything} = await import('../runtime/docker/index.js')
+    await removeEverything(name)
+  }
   if (exists) await removeStateDir(paths)
 
   const files = [...new Set([config?.kubeconfig, kubeconfigPath(options.env)].filter((f): f is string => Boolean(f)))]

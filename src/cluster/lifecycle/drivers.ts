@@ -17,6 +17,10 @@ export async function resolveDriver(request: DriverRequest, drivers: readonly Dr
 
   const skipped: string[] = []
   for (const entry of drivers) {
+    if (entry.implemented && !entry.auto) {
+      skipped.push(entry.autoNote ?? `the ${entry.name} driver is only used when asked for`)
+      continue
+    }
     const detected = await entry.detect()
     if (detected.ok && entry.implemented) {
       return skipped.length === 0 ? {driver: entry.name} : {driver: entry.name, notice: `${skipped.join('; ')}; using ${entry.name}: ${entry.description}`}

@@ -24,18 +24,13 @@ export async function runControlPlane(name: string, home?: string): Promise<Runn
   if (pid !== undefined && pid !== process.pid) {
     throw new ClusterError('StartFailed', `cluster "${name}" is already running (pid ${pid})`, {fix: `stop it first with: kcluster stop${nameArg(name)}`})
   }
-  if (config.driver !== 'sim') {
-    throw new ClusterError('DriverUnavailable', `cluster "${name}" uses the ${config.driver} driver, which is not available yet`, {
-      fix: `delete it (kcluster delete${nameArg(name)}) and start it again with --driver sim`,
-    })
-  }
   const certificates = await ensureCertificates(paths.pki)
   const {startControlPlane} = await import('../controlplane/control-plane.js')
   const controlPlane = await startControlPlane({
     name,
     stateDir: paths.dir,
     port: config.port,
-    driver: 'sim',
+    driver: config.driver,
     certificates,
     simStartDelayMs: config.simStartDelayMs,
     nodeMaxPods: config.nodePods,

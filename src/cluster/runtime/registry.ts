@@ -8,12 +8,24 @@ export interface DriverEntry {
   description: string
   /** False until the runtime is built; `--driver auto` skips it and `--driver X` explains. */
   implemented: boolean
+  /** Whether `--driver auto` may pick it; a driver still being completed must be asked for by name. */
+  auto: boolean
+  /** Why auto skips it, when it does. */
+  autoNote?: string
   detect(): Promise<{ok: true} | {ok: false; reason: string}>
 }
 
 export const DRIVERS: readonly DriverEntry[] = [
-  {name: 'docker', description: 'pods are real containers on the host Docker engine', implemented: false, detect: () => dockerEngineAnswers()},
-  {name: 'sim', description: 'simulated pods, no containers', implemented: true, detect: async () => ({ok: true})},
+  {
+    name: 'docker',
+    description: 'pods are real containers on the host Docker engine',
+    implemented: true,
+    // Until probes, volumes and the rest of issue 4 land, Docker is opt-in.
+    auto: false,
+    autoNote: 'the docker driver is a preview (ask for it with --driver docker)',
+    detect: () => dockerEngineAnswers(),
+  },
+  {name: 'sim', description: 'simulated pods, no containers', implemented: true, auto: true, detect: async () => ({ok: true})},
 ]
 
 export function driverEntry(name: DriverName): DriverEntry {

@@ -88,10 +88,18 @@ describe('commands', () => {
     expect(out.exitCode).toBe(2)
   })
 
-  it('start --driver docker fails clearly while the Docker driver is not implemented, creating nothing', async () => {
-    const out = await runCommand(Start, ['--name', 'dock', '--driver', 'docker', '--json'])
-    expect(out.exitCode).toBe(1)
-    expect(JSON.parse(out.stdout).error).toMatchObject({code: 'DriverUnavailable', message: 'the docker driver is not available yet'})
+  it('start --driver docker fails clearly when no Docker engine answers, creating nothing', async () => {
+    const saved = process.env.DOCKER_HOST
+    process.env.DOCKER_HOST = `unix://${path.join(home, 'no-docker.sock')}`
+    try {
+      const out = await runCommand(Start, ['--name', 'dock', '--driver', 'docker', '--json'])
+      expect(out.exitCode).toBe(1)
+      expect(JSON.parse(out.stdout).error).toMatchObject({code: 'DriverUnavailable', message: 'the docker driver cannot run here'})
+      expect(JSON.parse(out.stdout).error.fix).toContain('start the Docker engine')
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST
+      else process.env.DOCKER_HOST = saved
+    }
     const status = await runCommand(Status, ['--name', 'dock', '--json'])
     expect(JSON.parse(status.stdout).state).toBe('NotFound')
   })

@@ -3,10 +3,10 @@ import {resolveDriver} from '../../../src/cluster/lifecycle/drivers.js'
 import type {DriverEntry} from '../../../src/cluster/runtime/registry.js'
 import {DRIVERS} from '../../../src/cluster/runtime/registry.js'
 
-function drivers(docker: {implemented: boolean; answers: boolean}): DriverEntry[] {
+function drivers(docker: {implemented: boolean; answers: boolean; auto?: boolean}): DriverEntry[] {
   return [
-    {name: 'docker', description: 'real containers', implemented: docker.implemented, detect: async () => (docker.answers ? {ok: true} : {ok: false, reason: 'connect ENOENT /var/run/docker.sock'})},
-    {name: 'sim', description: 'simulated pods', implemented: true, detect: async () => ({ok: true})},
+    {name: 'docker', description: 'real containers', implemented: docker.implemented, auto: docker.auto ?? true, autoNote: 'the docker driver is a preview (ask for it with --driver docker)', detect: async () => (docker.answers ? {ok: true} : {ok: false, reason: 'connect ENOENT /var/run/docker.sock'})},
+    {name: 'sim', description: 'simulated pods', implemented: true, auto: true, detect: async () => ({ok: true})},
   ]
 }
 
@@ -47,10 +47,17 @@ describe('resolveDriver', () => {
     expect(await resolveDriver('sim', drivers({implemented: false, answers: false}))).toEqual({driver: 'sim'})
   })
 
-  it('lands on sim with the real registry, where docker is not implemented yet', async () => {
-    expect(DRIVERS.find((d) => d.name === 'docker')?.implemented).toBe(false)
+  it('lands on sim with the real registry, where docker is a preview auto does not pick', async () => {
+    expect(DRIVERS.find((d) => d.name === 'docker')).toMatchObject({implemented: true, auto: false})
     const resolved = await resolveDriver('auto')
     expect(resolved.driver).toBe('sim')
     expect(resolved.notice).toBeDefined()
+  })
+
+  it('auto skips a driver that must be asked for by name, saying so, and --driver still gets it', async () => {
+    const resolved = await resolveDriver('auto', drivers({implemented: true, answers: true, auto: false}))
+    expect(resolved.driver).toBe('sim')
+    expect(resolved.notice).toContain('the docker driver is a preview (ask for it with --driver docker)')
+    expect(await resolveDriver('docker', drivers({implemented: true, answers: true, auto: false}))).toEqual({driver: 'docker'})
   })
 })

@@ -20,10 +20,10 @@ export async function handleLog(rr: ResourceRequest): Promise<void> {
     throw badRequest(`container ${container} is not valid for pod ${name}`)
   const previous = info.query.get('previous') === 'true'
   const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container)
-  if (!previous && (!status || status.state?.waiting)) throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${waitingReason(status)}`)
+  const containerID = logContainerID(status, previous, container, name)
   const reader = services.podLogs
   if (!reader) throw badRequest(`logs are not available for pod "${name}" on this node`)
-  const text = await reader.read(pod as never, container, {
+  const text = await reader.read(pod as never, containerID.replace(/^[a-z]+:\/\//, ''), {
     previous,
     tailLines: numberParam(info.query, 'tailLines'),
     limitBytes: numberParam(info.query, 'limitBytes'),
@@ -37,8 +37,22 @@ export async function handleLog(rr: ResourceRequest): Promise<void> {
   res.end(text)
 }
 
-function waitingReason(status: ContainerStatus | undefined): string {
-  return status?.state?.waiting?.reason ?? 'ContainerCreating'
+/**
+ * Which container instance's output is meant, by the kubelet's rules (validateContainerLogStatus):
+ * --previous is the last terminated one; otherwise the running one, else the terminated one, else the
+ * last terminated one (a container in CrashLoopBackOff shows its last crash), else it is waiting.
+ */
+function logContainerID(status: ContainerStatus | undefined, previous: boolean, container: string, pod: string): string {
+  const lastTerminated = status?.lastState?.terminated?.containerID
+  if (previous) {
+    if (!lastTerminated) throw badRequest(`previous terminated container "${container}" in pod "${pod}" not found`)
+    return lastTerminated
+  }
+  const id = status?.state?.running ? status.containerID : status?.state?.terminated ? (status.state.terminated.containerID ?? lastTerminated) : lastTerminated
+  if (id) return id
+  const reason = status?.state?.waiting?.reason ?? 'ContainerCreating'
+  if (reason === 'ErrImagePull' || reason === 'ImagePullBackOff') throw badRequest(`container "${container}" in pod "${pod}" is waiting to start: trying and failing to pull image`)
+  throw badRequest(`container "${container}" in pod "${pod}" is waiting to start: ${reason}`)
 }
 
 function numberParam(query: URLSearchParams, key: string): number | undefined {

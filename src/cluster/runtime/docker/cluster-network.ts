@@ -1,0 +1,59 @@
+// One user-defined bridge network per cluster: pods reach each other by IP on it, and the host reaches
+// pods through its bridge. Found again by label, created on first use.
+import type Dockerode from 'dockerode'
+import {engineStatus} from './errors.js'
+import {LABEL} from './labels.js'
+
+export function clusterNetworkName(cluster: string): string {
+  return `kcluster-${cluster}`
+}
+
+/** Creations under way, by cluster: the agent starts many pods at once, and the engine's duplicate check races. */
+const creating = new Map<string, Promise<string>>()
+
+/** The cluster's network name, creating the network if no network labelled for this cluster exists. */
+export function ensureClusterNetwork(docker: Dockerode, cluster: string): Promise<string> {
+  let pending = creating.get(cluster)
+  if (!pending) {
+    pending = createOnce(docker, cluster).finally(() => creating.delete(cluster))
+    creating.set(cluster, pending)
+  }
+  return pending
+}
+
+async function createOnce(docker: Dockerode, cluster: string): Promise<string> {
+  const name = clusterNetworkName(cluster)
+  if (await findClusterNetwork(docker, cluster)) {
+    await removeDuplicates(docker, cluster)
+    return name
+  }
+  try {
+    // CheckDuplicate: without it an old engine happily creates a second network of the same name.
+    await docker.createNetwork({Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: {[LABEL.cluster]: cluster}})
+  } catch (error) {
+    // Another runtime created it at the same moment.
+    if (engineStatus(error) !== 409) throw error
+  }
+  return name
+}
+
+/**
+ * Networks are addressed by name, so two of the same name make every sandbox create fail
+ * ("network ... is ambiguous"); such twins (left by an older kcluster or a concurrent process) are
+ * reduced to one: those without containers go, oldest kept.
+ */
+async function removeDuplicates(docker: Dockerode, cluster: string): Promise<void> {
+  const twins = (await docker.listNetworks({filters: {label: [`${LABEL.cluster}=${cluster}`]}})).filter((n) => n.Name === clusterNetworkName(cluster))
+  if (twins.length < 2) return
+  const detailed = await Promise.all(twins.map((n) => docker.getNetwork(n.Id).inspect() as Promise<{Id: string; Created: string; Containers?: Record<string, unknown>}>))
+  detailed.sort((a, b) => Object.keys(b.Containers ?? {}).length - Object.keys(a.Containers ?? {}).length || a.Created.localeCompare(b.Created))
+  for (const extra of detailed.slice(1)) {
+    if (Object.keys(extra.Containers ?? {}).length > 0) continue
+    await docker.getNetwork(extra.Id).remove().catch(() => undefined)
+  }
+}
+
+export async function findClusterNetwork(docker: Dockerode, cluster: string): Promise<string | undefined> {
+  const networks = await docker.listNetworks({filters: {label: [`${LABEL.cluster}=${cluster}`]}})
+  return networks.find((n) => n.Name === clusterNetworkName(cluster))?.Id
+}

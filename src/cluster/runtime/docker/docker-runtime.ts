@@ -1,0 +1,159 @@
+// ContainerRuntime on the host's Docker engine: a pod is a pause sandbox holding the network namespace
+// (its IP on the cluster's bridge network is the pod IP) plus one container per app container joined to
+// it. No state of its own: every answer is read back from Docker through the kcluster.io/* labels.
+import type {Readable} from 'node:stream'
+import Docker from 'dockerode'
+import type {ContainerInspectInfo} from 'dockerode'
+import type {Clock} from '../../clock.js'
+import {logger} from '../../log.js'
+import type {ContainerFilter, ContainerRuntime, ContainerSpec, ImageResult, RuntimeContainer} from '../runtime.js'
+import {dockerAvailability, type Availability} from './availability.js'
+import {ContainerEvents} from './container-events.js'
+import {containerState} from './container-state.js'
+import {appCreateOptions} from './create-options.js'
+import {DockerRuntimeError, engineStatus, tolerating} from './errors.js'
+import {ensureImage, type PullPolicy, type PullProgress} from './image-pull.js'
+import {LABEL, labelFilter, specFromLabels} from './labels.js'
+import {containerLogs, followLogs, type FollowLogsOptions} from './log-stream.js'
+import {ensurePauseImage} from './pause-image.js'
+import {PodLock} from './pod-lock.js'
+import {ensureSandbox, listSandboxes, removeSandboxIfUnused, sandboxIP} from './sandbox.js'
+
+export interface DockerRuntimeOptions {
+  /** Cluster name: the value of every container's kcluster.io/cluster label and of the network's name. */
+  cluster: string
+  clock: Clock
+  /** The engine client; the default one reads DOCKER_HOST or /var/run/docker.sock. */
+  docker?: Docker
+  /** Pull progress events, for the agent's or the CLI's display. */
+  onPullProgress?: (event: PullProgress) => void
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  readonly name = 'docker'
+  readonly docker: Docker
+  private readonly cluster: string
+  private readonly log = logger('docker-runtime')
+  private readonly podLock = new PodLock()
+  private pauseImage?: Promise<boolean>
+  private readonly events: ContainerEvents
+
+  constructor(private readonly opts: DockerRuntimeOptions) {
+    this.cluster = opts.cluster
+    this.docker = opts.docker ?? new Docker()
+    this.events = new ContainerEvents({docker: this.docker, cluster: this.cluster, clock: opts.clock, describe: (id) => this.describe(id)})
+  }
+
+  available(): Promise<Availability> {
+    return dockerAvailability(this.docker)
+  }
+
+  ensureImage(image: string, pullPolicy: PullPolicy): Promise<ImageResult> {
+    return ensureImage(this.docker, image, pullPolicy, this.opts.onPullProgress)
+  }
+
+  /** Resolves once the process runs, or with its exit (or StartError) state if it could not start or died at once. */
+  async start(spec: ContainerSpec): Promise<RuntimeContainer> {
+    const {container, podIP} = await this.podLock.run(spec.podUid, async () => {
+      const sandbox = await ensureSandbox({docker: this.docker, cluster: this.cluster, ensurePauseImage: () => this.ensurePauseImage()}, spec)
+      try {
+        return {container: await this.docker.createContainer(appCreateOptions(this.cluster, spec, sandbox.id)), podIP: sandbox.ip}
+      } catch (error) {
+        await removeSandboxIfUnused(this.docker, this.cluster, spec.podUid)
+        throw new DockerRuntimeError(`create container ${spec.containerName} of pod ${spec.namespace}/${spec.podName}: ${(error as Error).message}`, 'CreateContainerError', {cause: error})
+      }
+    })
+    try {
+      await container.start()
+    } catch (error) {
+      // The container stays `created` with State.Error set, which list() reports as a StartError exit.
+      this.log.info({container: container.id, pod: `${spec.namespace}/${spec.podName}`, err: error}, 'container failed to start')
+    }
+    const started = this.toRuntimeContainer(await container.inspect(), podIP)
+    if (!started) throw new DockerRuntimeError(`container ${container.id} lost its kcluster labels`, 'CreateContainerError')
+    return started
+  }
+
+  /** SIGTERM (or the image's STOPSIGNAL), then SIGKILL once `graceSeconds` have passed. */
+  async stop(id: string, graceSeconds: number): Promise<void> {
+    await tolerating([304, 404], () => this.docker.getContainer(id).stop({t: Math.max(0, Math.ceil(graceSeconds))}))
+  }
+
+  /** Removes the container, and the pod's sandbox with the pod's last container. */
+  async remove(id: string): Promise<void> {
+    const info = await tolerating([404], () => this.docker.getContainer(id).inspect())
+    if (!info) return
+    const labels = info.Config.Labels ?? {}
+    if (labels[LABEL.cluster] !== this.cluster) throw new DockerRuntimeError(`container ${id} does not belong to cluster ${this.cluster}`, 'NotFound')
+    const podUid = labels[LABEL.podUid]
+    await this.podLock.run(podUid, async () => {
+      await tolerating([404, 409], () => this.docker.getContainer(id).remove({force: true, v: true}))
+      if (labels[LABEL.role] === 'app') await removeSandboxIfUnused(this.docker, this.cluster, podUid)
+    })
+  }
+
+  /** The cluster's app containers (sandboxes are an implementation detail), each with its pod's IP while the sandbox runs. */
+  async list(filter: ContainerFilter = {}): Promise<RuntimeContainer[]> {
+    const byPod = {[LABEL.podUid]: filter.podUid, [LABEL.namespace]: filter.namespace, [LABEL.podName]: filter.podName}
+    const apps = await this.docker.listContainers({all: true, filters: {label: labelFilter(this.cluster, 'app', byPod)}})
+    if (apps.length === 0) return []
+    const sandboxes = await listSandboxes(this.docker, this.cluster, filter.podUid)
+    const podIPs = new Map<string, string>()
+    for (const s of sandboxes) {
+      const ip = sandboxIP(s)
+      if (ip) podIPs.set(s.Labels[LABEL.podUid], ip)
+    }
+    // Inspect, not the list entry: only it has the exit code, OOMKilled and start/finish times.
+    const infos = await Promise.all(apps.map((a) => tolerating([404], () => this.docker.getContainer(a.Id).inspect())))
+    const found: RuntimeContainer[] = []
+    for (const info of infos) {
+      const container = info && this.toRuntimeContainer(info, podIPs.get(info.Config.Labels?.[LABEL.podUid] ?? ''))
+      if (container) found.push(container)
+    }
+    return found
+  }
+
+  /** Calls `listener` with the container's state each time one of the cluster's app containers dies (exit, OOM, stop, kill). */
+  subscribe(listener: (container: RuntimeContainer) => void): () => void {
+    return this.events.subscribe(listener)
+  }
+
+  async logs(id: string): Promise<string> {
+    try {
+      return await containerLogs(this.docker, id)
+    } catch (error) {
+      if (engineStatus(error) === 404) throw new DockerRuntimeError(`container ${id} not found`, 'NotFound', {cause: error})
+      throw error
+    }
+  }
+
+  /** Output so far, then live output until the container stops or the signal aborts (`kubectl logs -f`). */
+  followLogs(id: string, options?: FollowLogsOptions): Promise<Readable> {
+    return followLogs(this.docker, id, options)
+  }
+
+  /**
+   * Imports kcluster/pause when the engine lacks it. Checked before every sandbox (one inspect), not
+   * remembered, since `kcluster delete` of another cluster may remove it; concurrent calls share one import.
+   */
+  ensurePauseImage(): Promise<boolean> {
+    this.pauseImage ??= ensurePauseImage(this.docker).finally(() => {
+      this.pauseImage = undefined
+    })
+    return this.pauseImage
+  }
+
+  private async describe(id: string): Promise<RuntimeContainer | undefined> {
+    const info = await tolerating([404], () => this.docker.getContainer(id).inspect())
+    if (!info || info.Config.Labels?.[LABEL.cluster] !== this.cluster) return undefined
+    const sandbox = (await listSandboxes(this.docker, this.cluster, info.Config.Labels[LABEL.podUid])).find((s) => s.State === 'running')
+    return this.toRuntimeContainer(info, sandbox && sandboxIP(sandbox))
+  }
+
+  private toRuntimeContainer(info: ContainerInspectInfo, podIP: string | undefined): RuntimeContainer | undefined {
+    const spec = specFromLabels(info.Config.Labels, info.Config.Image)
+    if (!spec) return undefined
+    const state = containerState(info.State, this.opts.clock.now())
+    return {id: info.Id, spec, state, ...(podIP && {podIP})}
+  }
+}

@@ -1,0 +1,10 @@
+// The Docker runtime's public surface, for the runtime table and the lifecycle commands.
+export {DockerRuntime, type DockerRuntimeOptions} from './docker-runtime.js'
+export {stopAllContainers, removeEverything, type ClusterLifecycleOptions} from './cluster-lifecycle.js'
+export {dockerAvailability, type Availability} from './availability.js'
+export {DockerRuntimeError, type DockerRuntimeErrorCode} from './errors.js'
+export {PAUSE_IMAGE, PAUSE_VERSION} from './pause-image.js'
+export {clusterNetworkName} from './cluster-network.js'
+export {LABEL} from './labels.js'
+export {dockerEngineAnswers} from './engine.js'
+export {DockerStreams} from './docker-streams.js'

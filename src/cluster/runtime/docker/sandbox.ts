@@ -1,0 +1,90 @@
+// A pod's sandbox: the pause container that owns the pod's network namespace (its IP on the cluster
+// network is the pod IP). Created with the pod's first container, reused while the pod lives, adopted
+// (and started again if it was stopped) after a restart, removed with the pod's last container.
+import type Dockerode from 'dockerode'
+import type {ContainerInfo} from 'dockerode'
+import type {ContainerSpec} from '../runtime.js'
+import {ensureClusterNetwork} from './cluster-network.js'
+import {sandboxCreateOptions} from './create-options.js'
+import {DockerRuntimeError, engineStatus, tolerating} from './errors.js'
+import {LABEL, labelFilter} from './labels.js'
+
+type PodIdentity = Pick<ContainerSpec, 'namespace' | 'podName' | 'podUid'>
+
+export interface Sandbox {
+  id: string
+  ip?: string
+}
+
+export interface SandboxDeps {
+  docker: Dockerode
+  cluster: string
+  /** Makes the pause image present (memoized by the caller). */
+  ensurePauseImage(): Promise<unknown>
+}
+
+/** Every sandbox of the cluster (or of one pod), with its IP when running. */
+export async function listSandboxes(docker: Dockerode, cluster: string, podUid?: string): Promise<ContainerInfo[]> {
+  return docker.listContainers({all: true, filters: {label: labelFilter(cluster, 'sandbox', {[LABEL.podUid]: podUid})}})
+}
+
+export function sandboxIP(info: ContainerInfo): string | undefined {
+  if (info.State !== 'running') return undefined
+  const networks = Object.values(info.NetworkSettings?.Networks ?? {})
+  return networks.find((n) => n.IPAddress)?.IPAddress || undefined
+}
+
+export async function ensureSandbox(deps: SandboxDeps, pod: PodIdentity): Promise<Sandbox> {
+  const existing = await running(deps, pod)
+  if (existing) return existing
+  await deps.ensurePauseImage()
+  const network = await ensureClusterNetwork(deps.docker, deps.cluster)
+  const create = () => deps.docker.createContainer(sandboxCreateOptions(deps.cluster, network, pod))
+  try {
+    // 404: the pause image or the network went away since we checked (`kcluster delete` of another
+    // cluster removes the image when it holds the last sandbox); make both again, once.
+    const container = await create().catch(async (error) => {
+      if (engineStatus(error) !== 404) throw error
+      await deps.ensurePauseImage()
+      await ensureClusterNetwork(deps.docker, deps.cluster)
+      return create()
+    })
+    await container.start()
+  } catch (error) {
+    // 409: another process created this pod's sandbox at the same moment; use theirs.
+    if (engineStatus(error) !== 409) {
+      throw new DockerRuntimeError(`create the sandbox of pod ${pod.namespace}/${pod.podName}: ${(error as Error).message}`, 'SandboxError', {cause: error})
+    }
+  }
+  const created = await running(deps, pod)
+  if (!created) throw new DockerRuntimeError(`the sandbox of pod ${pod.namespace}/${pod.podName} is not running`, 'SandboxError')
+  return created
+}
+
+/** Removes the pod's sandbox unless one of its app containers (in any state) is still there. */
+export async function removeSandboxIfUnused(docker: Dockerode, cluster: string, podUid: string): Promise<boolean> {
+  const apps = await docker.listContainers({all: true, filters: {label: labelFilter(cluster, 'app', {[LABEL.podUid]: podUid})}})
+  if (apps.length > 0) return false
+  const sandboxes = await listSandboxes(docker, cluster, podUid)
+  await Promise.all(sandboxes.map((s) => tolerating([404, 409], () => docker.getContainer(s.Id).remove({force: true}))))
+  return sandboxes.length > 0
+}
+
+/** The pod's sandbox, started again if it was stopped (after `kcluster stop` or a reboot). */
+async function running(deps: SandboxDeps, pod: PodIdentity): Promise<Sandbox | undefined> {
+  const found = await listSandboxes(deps.docker, deps.cluster, pod.podUid)
+  const up = found.find((s) => s.State === 'running')
+  if (up) return {id: up.Id, ip: sandboxIP(up)}
+  const stopped = found[0]
+  if (!stopped) return undefined
+  try {
+    await tolerating([304], () => deps.docker.getContainer(stopped.Id).start())
+  } catch {
+    // It cannot run again (its network was removed, say): replace it. Its pod's containers are dead anyway.
+    await tolerating([404, 409], () => deps.docker.getContainer(stopped.Id).remove({force: true}))
+    return undefined
+  }
+  const info = await deps.docker.getContainer(stopped.Id).inspect()
+  const ip = Object.values(info.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress
+  return {id: stopped.Id, ip: ip || undefined}
+}
