@@ -1,0 +1,181 @@
+// Issue 4 on `--driver docker`, with the real kubectl: pods are containers on the host's engine
+// (a sandbox plus one container per app container, labelled), they answer HTTP on their pod IPs,
+// logs/exec/port-forward/cp work over WebSocket (kubectl 1.32) and SPDY (1.29), crashes loop with a
+// growing back-off, and stop/kill -9/delete leave exactly the containers they should.
+import {execa} from 'execa'
+import {mkdtempSync, readFileSync, realpathSync, writeFileSync} from 'node:fs'
+import {request} from 'node:http'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {expect, it} from 'vitest'
+import {eventually, type E2ECluster} from '../harness.js'
+
+const IMAGE = 'kcluster-test/busybox:1'
+
+/** kubectl 1.29 sits beside the binary the `kubectl` dispatcher on PATH resolves to. */
+async function kubectl129(): Promise<string> {
+  const {stdout} = await execa('sh', ['-c', 'command -v kubectl'])
+  return join(dirname(realpathSync(stdout.trim())), 'kubectl.1.29')
+}
+
+async function docker(args: string[]): Promise<string> {
+  return (await execa('docker', args)).stdout
+}
+
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {timeout: 3000}, (res) => {
+      let body = ''
+      res.on('data', (c) => (body += c))
+      res.on('end', () => resolve(body))
+    })
+    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out`)))
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+async function apply(k: E2ECluster, yaml: string): Promise<void> {
+  const file = join(mkdtempSync(join(tmpdir(), 'kcluster-docker-')), 'objects.yaml')
+  writeFileSync(file, yaml)
+  await k.kubectlOk(['apply', '-f', file])
+}
+
+const WEB = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: httpd
+        image: ${IMAGE}
+        imagePullPolicy: Never
+        command: [sh, -c, 'mkdir -p /www && echo hello from $(hostname) > /www/index.html && echo serving && exec httpd -f -v -p 8080 -h /www']
+`
+
+const labelled = (k: E2ECluster) => `label=kcluster.io/cluster=${k.name}`
+
+async function webPods(k: E2ECluster): Promise<Array<{name: string; ip: string}>> {
+  const list = JSON.parse(await k.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'json']))
+  return list.items.filter((p: any) => !p.metadata.deletionTimestamp).map((p: any) => ({name: p.metadata.name, ip: p.status.podIP}))
+}
+
+export function dockerPodCases(cluster: () => E2ECluster): void {
+  it('runs a 3-replica httpd Deployment as labelled containers whose pod IPs answer HTTP from the host', async () => {
+    const k = cluster()
+    await apply(k, WEB)
+    await k.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=60s'])
+    await k.kubectlOk(['wait', '--for=condition=Available', 'deployment/web', '--timeout=30s'])
+    const pods = await webPods(k)
+    expect(pods).toHaveLength(3)
+    const names = (await docker(['ps', '--filter', labelled(k), '--filter', 'label=kcluster.io/pod-name', '--format', '{{.Label "kcluster.io/pod-name"}} {{.Label "kcluster.io/role"}}'])).split('\n').filter((l) => l.startsWith('web-'))
+    // One sandbox and one app container per pod, nothing else.
+    expect(names.sort()).toEqual(pods.flatMap((p) => [`${p.name} app`, `${p.name} sandbox`]).sort())
+    for (const p of pods) expect(await httpGet(`http://${p.ip}:8080/`)).toBe(`hello from ${p.name}\n`)
+  })
+
+  it('kubectl exec runs commands and propagates exit codes over WebSocket (1.32) and SPDY (1.29); logs show the output', async () => {
+    const k = cluster()
+    const [pod] = await webPods(k)
+    expect((await k.kubectlOk(['exec', pod!.name, '--', 'cat', '/www/index.html'])).trim()).toBe(`hello from ${pod!.name}`)
+    const failed = await k.kubectl(['exec', pod!.name, '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'])
+    expect(failed.exitCode).toBe(3)
+    expect(failed.stdout.trim()).toBe('out')
+    expect(failed.stderr).toContain('err')
+    expect(failed.stderr).toContain('command terminated with exit code 3')
+    const piped = await k.kubectl(['exec', '-i', pod!.name, '--', 'cat'], {input: 'abc\n'})
+    expect(piped.stdout).toBe('abc')
+    const old = await execa(await kubectl129(), [`--kubeconfig=${k.kubeconfig}`, 'exec', pod!.name, '--', 'sh', '-c', 'echo spdy; exit 4'], {reject: false, env: k.env})
+    expect(old.exitCode).toBe(4)
+    expect(old.stdout.trim()).toBe('spdy')
+    expect((await k.kubectlOk(['logs', pod!.name])).split('\n')[0]).toBe('serving')
+  })
+
+  it('kubectl port-forward serves the pod port on 127.0.0.1 (1.32 tunnelled, 1.29 raw SPDY) and kubectl cp copies both ways', async () => {
+    const k = cluster()
+    const [pod] = await webPods(k)
+    for (const [bin, port] of [['kubectl', 18_481], [await kubectl129(), 18_482]] as const) {
+      const forward = execa(bin, [`--kubeconfig=${k.kubeconfig}`, 'port-forward', `pod/${pod!.name}`, `${port}:8080`], {env: k.env, reject: false})
+      try {
+        const body = await eventually(async () => httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined), `port-forward on ${port} with ${bin}`, 15_000)
+        expect(body).toBe(`hello from ${pod!.name}\n`)
+      } finally {
+        forward.kill()
+        await forward
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'kcluster-cp-'))
+    writeFileSync(join(dir, 'in.txt'), 'copied in\n')
+    await k.kubectlOk(['cp', join(dir, 'in.txt'), `${pod!.name}:/www/in.txt`])
+    expect(await httpGet(`http://${pod!.ip}:8080/in.txt`)).toBe('copied in\n')
+    await k.kubectlOk(['cp', `${pod!.name}:/www/index.html`, join(dir, 'out.txt')])
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe(`hello from ${pod!.name}\n`)
+  })
+
+  it('a container that exits 1 goes into CrashLoopBackOff with restarts counted, and logs --previous shows the crash', async () => {
+    const k = cluster()
+    await apply(
+      k,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: crasher}
+spec:
+  containers: [{name: app, image: ${IMAGE}, imagePullPolicy: Never, command: [sh, -c, 'echo crashing now; exit 1']}]
+`,
+    )
+    const status = await eventually(async () => {
+      const p = JSON.parse(await k.kubectlOk(['get', 'pod', 'crasher', '-o', 'json']))
+      const s = p.status.containerStatuses?.[0]
+      return s?.state?.waiting?.reason === 'CrashLoopBackOff' && s.restartCount >= 1 ? s : undefined
+    }, 'CrashLoopBackOff', 40_000)
+    expect(status.lastState.terminated).toMatchObject({exitCode: 1, reason: 'Error'})
+    expect(status.state.waiting.message).toMatch(/^back-off (10|20)s restarting failed container=app pod=crasher_default\(/)
+    expect((await k.kubectlOk(['get', 'pod', 'crasher', '--no-headers'])).split(/\s+/)[2]).toBe('CrashLoopBackOff')
+    expect((await k.kubectlOk(['logs', 'crasher', '--previous'])).trim()).toBe('crashing now')
+    await k.kubectlOk(['delete', 'pod', 'crasher', '--wait=true', '--timeout=30s'])
+    expect(await docker(['ps', '-a', '-q', '--filter', labelled(k), '--filter', 'label=kcluster.io/pod-name=crasher'])).toBe('')
+  })
+
+  it('kill -9 of the control plane, then start: the same containers are adopted, none duplicated', async () => {
+    const k = cluster()
+    const ids = async () => (await docker(['ps', '-q', '--no-trunc', '--filter', labelled(k)])).split('\n').filter(Boolean).sort()
+    const before = await ids()
+    expect(before.length).toBe(6)
+    const pid = Number(readFileSync(join(k.home, k.name, 'control-plane.pid'), 'utf8').trim())
+    process.kill(pid, 'SIGKILL')
+    await eventually(async () => (await k.kcluster(['status', '--name', k.name])).exitCode !== 0, 'the control plane gone')
+    const started = await k.kcluster(['start', '--name', k.name, '--wait', '60s'])
+    expect(started.exitCode, started.all).toBe(0)
+    await k.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=60s'])
+    await new Promise((r) => setTimeout(r, 2000))
+    expect(await ids()).toEqual(before)
+    const restarts = JSON.parse(await k.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.containerStatuses[0].restartCount}']).then((s) => `[${s.trim().split(/\s+/).join(',')}]`))
+    expect(restarts).toEqual([0, 0, 0])
+  })
+
+  it('kcluster stop leaves no kcluster container running; start brings the pods back Running', async () => {
+    const k = cluster()
+    const stopped = await k.kcluster(['stop', '--name', k.name])
+    expect(stopped.exitCode, stopped.all).toBe(0)
+    expect(await docker(['ps', '-q', '--filter', labelled(k)])).toBe('')
+    const started = await k.kcluster(['start', '--name', k.name, '--wait', '60s'])
+    expect(started.exitCode, started.all).toBe(0)
+    await k.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=60s'])
+    const pods = await eventually(async () => {
+      const list = await webPods(k)
+      return list.length === 3 && list.every((p) => p.ip) ? list : undefined
+    }, 'three pods with IPs')
+    for (const p of pods) expect(await eventually(() => httpGet(`http://${p.ip}:8080/`).catch(() => undefined), `pod ${p.name} serving`)).toBe(`hello from ${p.name}\n`)
+  })
+}
+
+/** After `kcluster delete`: nothing of the cluster is left on the engine. */
+export async function expectNothingLeft(clusterName: string): Promise<void> {
+  expect(await docker(['ps', '-a', '-q', '--filter', `label=kcluster.io/cluster=${clusterName}`])).toBe('')
+  expect(await docker(['network', 'ls', '-q', '--filter', `label=kcluster.io/cluster=${clusterName}`])).toBe('')
+}
