@@ -1,5 +1,6 @@
 // The node side of `kubectl logs`: find the pod's container in the runtime and return its output,
 // shaped by tailLines/limitBytes. Streaming (follow) arrives with the Docker runtime's log streams.
+import type {Readable} from 'node:stream'
 import type {KubeObject} from '../api/types.js'
 import type {ContainerRuntime} from '../runtime/runtime.js'
 
@@ -12,6 +13,14 @@ export interface LogOptions {
 
 export class PodLogReader {
   constructor(private readonly runtime: ContainerRuntime) {}
+
+  /** A live stream of the container's output, where the runtime has one (Docker); undefined otherwise. */
+  async follow(pod: KubeObject, containerId: string, opts: {tailLines?: number; signal: AbortSignal}): Promise<Readable | undefined> {
+    if (!this.runtime.followLogs) return undefined
+    const target = (await this.runtime.list({podUid: pod.metadata.uid})).find((c) => c.id === containerId)
+    if (!target) return undefined
+    return this.runtime.followLogs(target.id, {tail: opts.tailLines, signal: opts.signal})
+  }
 
   /**
    * The output of one container instance of the pod (the caller picks it from the pod status, as the

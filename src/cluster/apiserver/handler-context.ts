@@ -22,7 +22,7 @@ export interface ServerServices {
   /** Closed when the server stops, so long-running watches end. */
   shutdownSignal: AbortSignal
   /** The node agent's log access for pods/log (absent in API-only setups). */
-  podLogs?: Pick<PodLogReader, 'read'>
+  podLogs?: Pick<PodLogReader, 'read' | 'follow'>
   /** exec, attach and port-forward (absent: those upgrades are refused with 501). */
   streams?: StreamRuntime
 }

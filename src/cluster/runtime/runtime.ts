@@ -23,6 +23,22 @@ export interface ContainerSpec {
   tty?: boolean
   stdin?: boolean
   stdinOnce?: boolean
+  /** Host paths (pod volume dirs, hostPath volumes) bind-mounted into the container. */
+  mounts?: ContainerMount[]
+  /** Memory-backed emptyDir volumes (medium: Memory), private to this container instance. */
+  tmpfs?: ContainerTmpfs[]
+}
+
+export interface ContainerMount {
+  hostPath: string
+  containerPath: string
+  readOnly: boolean
+}
+
+export interface ContainerTmpfs {
+  containerPath: string
+  /** emptyDir.sizeLimit in bytes; unset means the runtime's default. */
+  sizeBytes?: number
 }
 
 export type ContainerState =
@@ -68,6 +84,8 @@ export interface ContainerRuntime {
   list(filter?: ContainerFilter): Promise<RuntimeContainer[]>
   /** The container's output so far. */
   logs(id: string): Promise<string>
+  /** Output so far (the last `tail` lines), then new output until the container stops or `signal` aborts (`kubectl logs -f`). */
+  followLogs?(id: string, options?: {tail?: number; signal?: AbortSignal}): Promise<import('node:stream').Readable>
   /**
    * Calls `listener` when a container changes state on its own (its process exited), like the
    * kubelet's PLEG; returns the unsubscribe function. A runtime without it is only looked at when

@@ -117,6 +117,32 @@ export function dockerPodCases(cluster: () => E2ECluster): void {
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe(`hello from ${pod!.name}\n`)
   })
 
+  it('kubectl logs -f streams lines as they are written and ends when the container exits', async () => {
+    const k = cluster()
+    await apply(
+      k,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: ticker}
+spec:
+  restartPolicy: Never
+  containers: [{name: app, image: ${IMAGE}, imagePullPolicy: Never, command: [sh, -c, 'for i in 1 2 3; do echo tick $i; sleep 1; done']}]
+`,
+    )
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/ticker', '--timeout=30s'])
+    const started = Date.now()
+    const seen: Array<{line: string; at: number}> = []
+    const follow = execa('kubectl', [`--kubeconfig=${k.kubeconfig}`, 'logs', '-f', 'ticker'], {env: k.env, reject: false, timeout: 20_000})
+    follow.stdout!.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) seen.push({line, at: Date.now() - started})
+    })
+    const result = await follow
+    expect(result.exitCode).toBe(0)
+    expect(seen.map((s) => s.line)).toEqual(['tick 1', 'tick 2', 'tick 3'])
+    // Streamed, not printed at the end: the last line came about two seconds after the first.
+    expect(seen[2]!.at - seen[0]!.at).toBeGreaterThan(1000)
+  })
+
   it('a container that exits 1 goes into CrashLoopBackOff with restarts counted, and logs --previous shows the crash', async () => {
     const k = cluster()
     await apply(

@@ -23,7 +23,22 @@ export async function handleLog(rr: ResourceRequest): Promise<void> {
   const containerID = logContainerID(status, previous, container, name)
   const reader = services.podLogs
   if (!reader) throw badRequest(`logs are not available for pod "${name}" on this node`)
-  const text = await reader.read(pod as never, containerID.replace(/^[a-z]+:\/\//, ''), {
+  const id = containerID.replace(/^[a-z]+:\/\//, '')
+  if (info.query.get('follow') === 'true' && !previous) {
+    // Streams until the container stops or the client goes away; a runtime without live logs
+    // (the simulated one) answers with what there is, as below.
+    const abort = new AbortController()
+    rr.req.once('close', () => abort.abort())
+    const stream = await reader.follow(pod as never, id, {tailLines: numberParam(info.query, 'tailLines'), signal: abort.signal})
+    if (stream) {
+      res.writeHead(200, {'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked'})
+      stream.on('error', () => res.end())
+      stream.pipe(res)
+      res.once('close', () => stream.destroy())
+      return
+    }
+  }
+  const text = await reader.read(pod as never, id, {
     previous,
     tailLines: numberParam(info.query, 'tailLines'),
     limitBytes: numberParam(info.query, 'limitBytes'),

@@ -1,6 +1,6 @@
 // The Engine API create requests for a pod's sandbox and its app containers. Pure, so the mapping from
 // a Kubernetes container (command/args, env, limits) to Docker's fields is unit-tested without an engine.
-import type {ContainerCreateOptions} from 'dockerode'
+import type {ContainerCreateOptions, MountSettings} from 'dockerode'
 import type {ContainerSpec} from '../runtime.js'
 import {appContainerName, podHostname, sandboxContainerName} from './container-names.js'
 import {appLabels, sandboxLabels} from './labels.js'
@@ -30,6 +30,7 @@ export function sandboxCreateOptions(cluster: string, network: string, pod: PodI
  * ENTRYPOINT and `args` its CMD; `args` alone keeps the image's ENTRYPOINT; `command` alone drops its CMD.
  */
 export function appCreateOptions(cluster: string, spec: ContainerSpec, sandboxId: string): ContainerCreateOptions {
+  const mounts = mountSettings(spec)
   const options: ContainerCreateOptions = {
     name: appContainerName(spec),
     Image: spec.image,
@@ -47,6 +48,7 @@ export function appCreateOptions(cluster: string, spec: ContainerSpec, sandboxId
       RestartPolicy: {Name: 'no'},
       ...(spec.memoryLimitBytes !== undefined && {Memory: spec.memoryLimitBytes, MemorySwap: spec.memoryLimitBytes}),
       ...(spec.cpuLimitMillicores !== undefined && {NanoCpus: spec.cpuLimitMillicores * 1_000_000}),
+      ...(mounts.length > 0 && {Mounts: mounts}),
     },
   }
   // An empty list means "not set" in Kubernetes, as it does for Docker's ENTRYPOINT.
@@ -59,4 +61,19 @@ export function appCreateOptions(cluster: string, spec: ContainerSpec, sandboxId
   if (spec.workingDir !== undefined) options.WorkingDir = spec.workingDir
   if (spec.user !== undefined) options.User = spec.user
   return options
+}
+
+/**
+ * Volume mounts as Engine API `Mounts`, not `Binds`: a missing bind source is then an error rather than
+ * an empty directory Docker creates as root. tmpfs mounts are world-writable, as the kubelet makes emptyDirs.
+ */
+export function mountSettings(spec: Pick<ContainerSpec, 'mounts' | 'tmpfs'>): MountSettings[] {
+  const binds = (spec.mounts ?? []).map((m): MountSettings => ({Type: 'bind', Source: m.hostPath, Target: m.containerPath, ReadOnly: m.readOnly}))
+  const tmpfs = (spec.tmpfs ?? []).map((t): MountSettings => ({
+    Type: 'tmpfs',
+    Source: '',
+    Target: t.containerPath,
+    TmpfsOptions: {SizeBytes: t.sizeBytes ?? 0, Mode: 0o777},
+  }))
+  return [...binds, ...tmpfs]
 }
