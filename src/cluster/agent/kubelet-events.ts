@@ -36,6 +36,14 @@ export class KubeletEvents {
     this.record(pod, node, container, 'BackOff', message, 'Warning')
   }
 
+  warning(pod: Pod, node: string, container: string, reason: string, message: string): void {
+    this.record(pod, node, container, reason, message, 'Warning')
+  }
+
+  normal(pod: Pod, node: string, container: string, reason: string, message: string): void {
+    this.record(pod, node, container, reason, message)
+  }
+
   killing(pod: Pod, node: string, container: string): void {
     this.record(pod, node, container, 'Killing', `Stopping container ${container}`)
   }

@@ -13,16 +13,18 @@ export interface PodStatusInput {
   hostIP: string
   runtimeName: string
   now: Date
-  /** Containers waiting to be restarted (CrashLoopBackOff), by name: their state is this waiting reason. */
-  waiting?: ReadonlyMap<string, {reason: string; message: string}>
+  /** Containers waiting to be (re)started (CrashLoopBackOff, CreateContainerConfigError), by name. */
+  waiting?: ReadonlyMap<string, {reason: string; message?: string}>
+  /** Probe results of a running container instance (default: ready and started, as with no probes). */
+  probe?: (containerId: string) => {ready: boolean; started: boolean}
 }
 
-export function planPodStatus({pod, containers, hostIP, runtimeName, now, waiting}: PodStatusInput): PodStatus {
+export function planPodStatus({pod, containers, hostIP, runtimeName, now, waiting, probe}: PodStatusInput): PodStatus {
   const old = pod.status ?? {}
   const specContainers = pod.spec?.containers ?? []
   const statuses = specContainers.map((c) => {
     const [current, previous] = instances(containers, c.name)
-    return containerStatus(c.name, c.image ?? '', current, previous, runtimeName, waiting?.get(c.name))
+    return containerStatus(c.name, c.image ?? '', current, previous, runtimeName, waiting?.get(c.name), probe)
   })
   const running = statuses.filter((s) => s.state?.running).length
   const terminated = statuses.filter((s) => s.state?.terminated)
@@ -107,14 +109,18 @@ function containerStatus(
   c: RuntimeContainer | undefined,
   before: RuntimeContainer | undefined,
   runtimeName: string,
-  waiting: {reason: string; message: string} | undefined,
+  waiting: {reason: string; message?: string} | undefined,
+  probe: PodStatusInput['probe'],
 ): ContainerStatus {
   const base = {name, image, imageID: '', restartCount: c?.spec.restartCount ?? 0, ready: false, started: false}
   const previousExit = before ? terminatedState(before, runtimeName) : undefined
   const last = previousExit ? {terminated: previousExit} : {}
-  if (!c || c.state.state === 'created') return {...base, lastState: last, state: {waiting: {reason: 'ContainerCreating'}}}
+  if (!c || c.state.state === 'created') return {...base, lastState: last, state: {waiting: !c && waiting ? waiting : {reason: 'ContainerCreating'}}}
   const withId = {...base, containerID: `${runtimeName}://${c.id}`, imageID: `${runtimeName}://${image}`, lastState: last}
-  if (c.state.state === 'running') return {...withId, ready: true, started: true, state: {running: {startedAt: rfc3339(c.state.startedAt)}}}
+  if (c.state.state === 'running') {
+    const probed = probe?.(c.id) ?? {ready: true, started: true}
+    return {...withId, ready: probed.ready, started: probed.started, state: {running: {startedAt: rfc3339(c.state.startedAt)}}}
+  }
   if (waiting) return {...withId, lastState: {terminated: terminatedState(c, runtimeName)}, state: {waiting}}
   return {...withId, state: {terminated: terminatedState(c, runtimeName)}}
 }

@@ -11,7 +11,9 @@ import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
 import type {ObjectKey, ReconcileResult, Reconciler} from '../controllers/reconciler.js'
 import {logger} from '../log.js'
-import type {ContainerRuntime, RuntimeContainer} from '../runtime/runtime.js'
+import type {ContainerRuntime, ContainerSpec, RuntimeContainer} from '../runtime/runtime.js'
+import {containerConfig, ContainerConfigError, refreshVolumes, removePodVolumes, type ContainerConfigDeps} from './container-config/container-config.js'
+import {KILLING_REASON, probeKillMessage, ProbeManager, UNHEALTHY_REASON, type ProbeManagerOptions, type ProbeTarget} from './probes/index.js'
 import {CrashBackoff, goDuration, shouldRestart} from './crash-backoff.js'
 import {KubeletEvents} from './kubelet-events.js'
 import type {NodeStates} from './node-agents.js'
@@ -22,8 +24,8 @@ const PODS = resourceOfKind('Pod')
 
 interface SyncOutcome {
   containers: RuntimeContainer[]
-  /** Containers waiting out their crash back-off, by name. */
-  waiting: ReadonlyMap<string, {reason: string; message: string}>
+  /** Containers waiting out their crash back-off or a failed configuration, by name. */
+  waiting: ReadonlyMap<string, {reason: string; message?: string}>
   /** When the earliest back-off ends. */
   requeueAfterMs?: number
 }
@@ -44,7 +46,16 @@ export interface PodSyncOptions {
   pods?: {get(namespace: string | undefined, name: string): KubeObject | undefined}
   /** Re-queues a pod (the controller's enqueue), called when one of its container starts ends. */
   wake?: (key: ObjectKey) => void
+  /** Runs probe commands in containers; with it, liveness/readiness/startup probes run (Docker). */
+  probeExec?: ProbeManagerOptions['exec']
+  /** Env, volumes, limits and user from the pod spec (Docker); without it a container gets image, command and args. */
+  containerConfig?: ContainerConfigDeps
 }
+
+/** How long a container whose configuration failed (a missing ConfigMap) waits before the next try. */
+const CONFIG_RETRY_MS = 10_000
+/** The kubelet's periodic resync, which also refreshes configMap/secret/downwardAPI volume files. */
+const VOLUME_RESYNC_MS = 60_000
 
 export class PodSyncReconciler implements Reconciler {
   readonly name = 'pod-sync'
@@ -53,9 +64,37 @@ export class PodSyncReconciler implements Reconciler {
   private readonly starting = new Set<string>()
   private readonly events: KubeletEvents
   private readonly backoff = new CrashBackoff()
+  private readonly probes?: ProbeManager
+  /** Pods by uid, for probe results that change (the manager only knows uids). */
+  private readonly podsByUid = new Map<string, {key: ObjectKey; pod: Pod}>()
+  /** Containers whose configuration failed, by `podUid/container`: why, and when. */
+  private readonly configErrors = new Map<string, {reason: string; message: string; at: number}>()
+  /** Container instances being killed after a failed liveness/startup probe. */
+  private readonly killing = new Set<string>()
 
   constructor(private readonly opts: PodSyncOptions) {
     this.events = new KubeletEvents({registry: opts.registry, clock: opts.clock})
+    if (opts.probeExec) {
+      this.probes = new ProbeManager({
+        clock: opts.clock,
+        exec: opts.probeExec,
+        onChange: (uid) => {
+          const known = this.podsByUid.get(uid)
+          if (known) opts.wake?.(known.key)
+        },
+        events: {
+          unhealthy: (target, _kind, message) => {
+            const known = this.podsByUid.get(target.podUid)
+            if (known) this.events.warning(known.pod, known.pod.spec!.nodeName!, target.container.name, UNHEALTHY_REASON, message)
+          },
+        },
+      })
+    }
+  }
+
+  /** Stops the probe workers (the control plane is stopping). */
+  stop(): void {
+    this.probes?.stop()
   }
 
   async reconcile(key: ObjectKey): Promise<ReconcileResult | void> {
@@ -67,14 +106,65 @@ export class PodSyncReconciler implements Reconciler {
     const held = await runtime.list({namespace: key.namespace, podName: key.name})
     // Containers of another pod that had this name, or of a pod no longer here, are orphans.
     const mine = pod && node === 'running' ? held.filter((c) => c.spec.podUid === pod.metadata.uid) : []
-    await this.removeAll(held.filter((c) => !mine.includes(c)), 0)
+    const orphans = held.filter((c) => !mine.includes(c))
+    await this.removeAll(orphans, 0)
+    for (const uid of new Set(orphans.map((c) => c.spec.podUid))) await this.forgetPod(uid)
     if (!pod || node !== 'running') return
 
     if (pod.metadata.deletionTimestamp) return this.finishDeletion(pod, mine)
 
+    this.podsByUid.set(pod.metadata.uid!, {key, pod})
     const {containers, waiting, requeueAfterMs} = await this.startMissing(pod, mine)
-    await this.writeStatus(pod, containers, waiting)
-    if (requeueAfterMs !== undefined) return {requeueAfterMs}
+    const probe = this.syncProbes(pod, containers)
+    const phase = await this.writeStatus(pod, containers, waiting, probe)
+    if ((phase === 'Succeeded' || phase === 'Failed') && runtime.stopPod) await runtime.stopPod(pod.metadata.uid!)
+    let next = requeueAfterMs
+    if (this.opts.containerConfig && hasRefreshableVolumes(pod)) {
+      await refreshVolumes(this.opts.containerConfig, pod).catch((error) => this.log.warn({err: error, pod: `${key.namespace}/${key.name}`}, 'volume refresh failed'))
+      next = Math.min(next ?? Infinity, VOLUME_RESYNC_MS)
+    }
+    if (next !== undefined) return {requeueAfterMs: next}
+  }
+
+  /**
+   * Hands the pod's running containers to the probe manager, kills those whose liveness or startup
+   * probe failed (the restart policy and back-off bring them back), and answers readiness for status.
+   */
+  private syncProbes(pod: KubeObject & Pod, containers: RuntimeContainer[]): ((containerId: string) => {ready: boolean; started: boolean}) | undefined {
+    const probes = this.probes
+    if (!probes) return undefined
+    const uid = pod.metadata.uid!
+    const podIP = containers.find((c) => c.podIP)?.podIP
+    const targets: ProbeTarget[] = []
+    for (const spec of pod.spec?.containers ?? []) {
+      const newest = containers.filter((c) => c.spec.containerName === spec.name).sort((a, b) => b.spec.restartCount - a.spec.restartCount)[0]
+      if (newest?.state.state !== 'running') continue
+      targets.push({podUid: uid, namespace: pod.metadata.namespace!, podName: pod.metadata.name!, podIP, container: spec, containerId: newest.id, startedAt: newest.state.startedAt})
+    }
+    probes.sync(uid, targets)
+    for (const target of targets) {
+      const failed = probes.failedProbe(uid, target.containerId)
+      if (!failed || this.killing.has(target.containerId)) continue
+      this.killing.add(target.containerId)
+      this.events.normal(pod, pod.spec!.nodeName!, target.container.name, KILLING_REASON, probeKillMessage(target.container.name, failed, pod.spec?.restartPolicy !== 'Never'))
+      const grace = pod.spec?.terminationGracePeriodSeconds ?? 30
+      void this.opts.runtime
+        .stop(target.containerId, grace)
+        .catch((error) => this.log.warn({err: error, container: target.containerId}, 'could not stop a container that failed its probe'))
+        .finally(() => {
+          this.killing.delete(target.containerId)
+          this.opts.wake?.({namespace: pod.metadata.namespace, name: pod.metadata.name!})
+        })
+    }
+    return (id) => ({ready: probes.ready(uid, id), started: probes.started(uid, id)})
+  }
+
+  private async forgetPod(uid: string): Promise<void> {
+    this.podsByUid.delete(uid)
+    this.probes?.forgetPod(uid)
+    this.backoff.forget(`${uid}/`)
+    for (const key of this.configErrors.keys()) if (key.startsWith(`${uid}/`)) this.configErrors.delete(key)
+    if (this.opts.containerConfig) await removePodVolumes(this.opts.containerConfig, uid).catch(() => undefined)
   }
 
   /**
@@ -88,11 +178,17 @@ export class PodSyncReconciler implements Reconciler {
     const stale = held.filter((h) => h.state.state === 'created' && !this.starting.has(`${uid}/${h.spec.containerName}`))
     await this.removeAll(stale, 0)
     const current = held.filter((h) => !stale.includes(h))
-    const waiting = new Map<string, {reason: string; message: string}>()
+    const waiting = new Map<string, {reason: string; message?: string}>()
     let requeueAfterMs: number | undefined
     for (const c of pod.spec?.containers ?? []) {
       const id = `${uid}/${c.name}`
       if (this.starting.has(id)) continue
+      const failedConfig = this.configErrors.get(id)
+      if (failedConfig && clock.now().getTime() - failedConfig.at < CONFIG_RETRY_MS) {
+        if (failedConfig.reason === 'CreateContainerConfigError') waiting.set(c.name, {reason: failedConfig.reason, message: failedConfig.message})
+        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, Math.max(10, failedConfig.at + CONFIG_RETRY_MS - clock.now().getTime()))
+        continue
+      }
       const instances = current.filter((h) => h.spec.containerName === c.name).sort((x, y) => y.spec.restartCount - x.spec.restartCount)
       const newest = instances[0]
       let restartCount = 0
@@ -129,6 +225,19 @@ export class PodSyncReconciler implements Reconciler {
     const image = c.image ?? ''
     const policy = (c.imagePullPolicy as 'Always' | 'IfNotPresent' | 'Never') ?? 'IfNotPresent'
     void (async () => {
+      let config: Partial<ContainerSpec> = {}
+      if (this.opts.containerConfig) {
+        try {
+          config = await containerConfig(this.opts.containerConfig, pod, c, pod.status?.podIP)
+          this.configErrors.delete(id)
+        } catch (error) {
+          if (!(error instanceof ContainerConfigError)) throw error
+          this.configErrors.set(id, {reason: error.waitingReason, message: error.message, at: this.opts.clock.now().getTime()})
+          if (error.reason === 'FailedMount') this.events.warning(pod, node, c.name, 'FailedMount', error.message)
+          else this.events.warning(pod, node, c.name, 'Failed', `Error: ${error.message}`)
+          return
+        }
+      }
       const pullStart = Date.now()
       const pulled = await runtime.ensureImage(image, policy)
       if (pulled.pulled) this.events.pulling(pod, node, c.name, image)
@@ -142,6 +251,7 @@ export class PodSyncReconciler implements Reconciler {
         image,
         command: c.command,
         args: c.args,
+        ...config,
         restartCount,
       })
       if (started.state.state !== 'created') this.events.started(pod, node, c.name)
@@ -153,11 +263,12 @@ export class PodSyncReconciler implements Reconciler {
       })
   }
 
-  private async writeStatus(pod: KubeObject & Pod, containers: RuntimeContainer[], waiting: SyncOutcome['waiting']): Promise<void> {
+  /** Writes the planned status unless nothing changed; returns the pod's phase. */
+  private async writeStatus(pod: KubeObject & Pod, containers: RuntimeContainer[], waiting: SyncOutcome['waiting'], probe?: (id: string) => {ready: boolean; started: boolean}): Promise<string | undefined> {
     const {registry, runtime, clock, hostIP} = this.opts
     // Most reconciles follow our own status writes: skip the API round when nothing would change.
-    const planned = planPodStatus({pod, containers, hostIP, runtimeName: runtime.name, now: clock.now(), waiting})
-    if (jsonEqual(planned, pod.status)) return
+    const planned = planPodStatus({pod, containers, hostIP, runtimeName: runtime.name, now: clock.now(), waiting, probe})
+    if (jsonEqual(planned, pod.status)) return planned.phase
     await registry.update(
       PODS,
       pod.metadata.namespace,
@@ -165,20 +276,21 @@ export class PodSyncReconciler implements Reconciler {
       (live) => {
         const current = live as KubeObject & Pod
         if (current.metadata.uid !== pod.metadata.uid) return current
-        const status = planPodStatus({pod: current, containers, hostIP, runtimeName: runtime.name, now: clock.now(), waiting})
+        const status = planPodStatus({pod: current, containers, hostIP, runtimeName: runtime.name, now: clock.now(), waiting, probe})
         return {...current, status} as KubeObject
       },
       {manager: MANAGER, subresource: 'status'},
     )
+    return planned.phase
   }
 
   private async finishDeletion(pod: KubeObject & Pod, held: RuntimeContainer[]): Promise<ReconcileResult | void> {
     const {registry, clock} = this.opts
-    this.backoff.forget(`${pod.metadata.uid}/`)
     const deadline = new Date(pod.metadata.deletionTimestamp!).getTime()
     const graceLeft = Math.max(0, Math.ceil((deadline - clock.now().getTime()) / 1000))
     for (const c of held) if (c.state.state === 'running') this.events.killing(pod, pod.spec!.nodeName!, c.spec.containerName)
     await this.removeAll(held, graceLeft)
+    await this.forgetPod(pod.metadata.uid!)
     try {
       await registry.delete(PODS, pod.metadata.namespace, pod.metadata.name!, {gracePeriodSeconds: 0, preconditions: {uid: pod.metadata.uid}})
     } catch (error) {
@@ -196,4 +308,9 @@ export class PodSyncReconciler implements Reconciler {
       }),
     )
   }
+}
+
+/** Volumes whose files follow API objects and so are rewritten on the periodic resync. */
+function hasRefreshableVolumes(pod: Pod): boolean {
+  return (pod.spec?.volumes ?? []).some((v) => v.configMap || v.secret || v.downwardAPI || v.projected)
 }

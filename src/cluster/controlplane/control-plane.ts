@@ -10,6 +10,7 @@ import {NodeAgents, type NodeAgentState} from '../agent/node-agents.js'
 import {hostCapacity, nodeObject} from '../agent/node-spec.js'
 import {PodSyncReconciler} from '../agent/pod-sync.js'
 import {PodLogReader} from '../agent/pod-logs.js'
+import {execViaStreams} from '../agent/probes/index.js'
 import {rfc3339, systemClock, type Clock} from '../clock.js'
 import {Controller} from '../controllers/controller.js'
 import {NamespaceLifecycle} from '../controllers/namespace-lifecycle.js'
@@ -112,6 +113,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let nodes: NodeAgents | undefined
   let wakeNode: (name: string, state: NodeAgentState | undefined) => void = () => undefined
   let stopRuntimeEvents = () => undefined as unknown
+  let stopPodSync = () => undefined as unknown
   try {
     server = await startApiServer({
       port: opts.port,
@@ -154,9 +156,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // The agent wakes a pod when one of its container starts ends; podSync exists by then.
     const wakePod = (key: {namespace?: string; name: string}) => podSync.enqueue(key)
     const agents = nodes
+    // Probes, env and volumes need real processes and files: Docker only (kwok's simulated pods skip them too).
+    const streams = nodeRuntime.streams
+    const podSyncReconciler = new PodSyncReconciler({
+      nodes: agents,
+      hostIP,
+      registry,
+      runtime,
+      clock,
+      wake: wakePod,
+      pods: informers.informerFor(find('Pod')).cache,
+      probeExec: streams ? execViaStreams(streams) : undefined,
+      containerConfig: opts.driver === 'docker' ? {registry, podsDir: join(opts.stateDir, 'pods'), hostIP} : undefined,
+    })
+    stopPodSync = () => podSyncReconciler.stop()
     const podSync: Controller = new Controller({
       store,
-      reconciler: new PodSyncReconciler({nodes: agents, hostIP, registry, runtime, clock, wake: wakePod, pods: informers.informerFor(find('Pod')).cache}),
+      reconciler: podSyncReconciler,
       sources: [{resource: find('Pod'), keysFor: (pod) => (agents.stateOf(nodeNameOf(pod) ?? '') === 'running' ? podKey(pod) : [])}],
       workers: 2,
       informers,
@@ -222,6 +238,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       ready = false
       shutdown.abort()
       stopRuntimeEvents()
+      stopPodSync()
       for (const c of [...controllers].reverse()) await c.stop()
       await nodes!.stop()
       await nodeRuntime.shutdown().catch((error) => log.warn({err: error}, 'runtime shutdown failed'))

@@ -84,6 +84,11 @@ export interface ContainerRuntime {
   list(filter?: ContainerFilter): Promise<RuntimeContainer[]>
   /** The container's output so far. */
   logs(id: string): Promise<string>
+  /**
+   * The pod has terminated (Succeeded or Failed): release what keeps it alive besides its containers
+   * (Docker: stop the sandbox, freeing its IP), keeping the containers for `kubectl logs`.
+   */
+  stopPod?(podUid: string): Promise<void>
   /** Output so far (the last `tail` lines), then new output until the container stops or `signal` aborts (`kubectl logs -f`). */
   followLogs?(id: string, options?: {tail?: number; signal?: AbortSignal}): Promise<import('node:stream').Readable>
   /**

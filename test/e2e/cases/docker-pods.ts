@@ -167,6 +167,97 @@ spec:
     expect(await docker(['ps', '-a', '-q', '--filter', labelled(k), '--filter', 'label=kcluster.io/pod-name=crasher'])).toBe('')
   })
 
+  it('a failing readiness probe makes the pod NotReady and drops it from the endpoints; a failing liveness probe restarts it', async () => {
+    const k = cluster()
+    await apply(
+      k,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: probed, labels: {app: probed}}
+spec:
+  # httpd as PID 1 ignores SIGTERM: the kill after the liveness failure takes the whole grace period.
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: app
+    image: ${IMAGE}
+    imagePullPolicy: Never
+    command: [sh, -c, 'mkdir -p /www && echo ok > /www/ready && exec httpd -f -p 8080 -h /www']
+    readinessProbe: {httpGet: {path: /ready, port: 8080}, periodSeconds: 1, failureThreshold: 1}
+    livenessProbe: {exec: {command: [test, -e, /www/ready]}, periodSeconds: 1, failureThreshold: 3}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: probed}
+spec: {selector: {app: probed}, ports: [{port: 80, targetPort: 8080}]}
+`,
+    )
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/probed', '--timeout=30s'])
+    const ready = await eventually(async () => (await k.kubectlOk(['get', 'endpoints', 'probed', '-o', 'jsonpath={.subsets[*].addresses[*].ip}'])).trim() || undefined, 'a ready endpoint')
+    // Remove the file both probes look at: readiness fails first (HTTP 404), then liveness kills the container.
+    await k.kubectlOk(['exec', 'probed', '--', 'rm', '/www/ready'])
+    await eventually(async () => (await k.kubectlOk(['get', 'endpoints', 'probed', '-o', 'jsonpath={.subsets[*].notReadyAddresses[*].ip}'])).trim() === ready, 'the address not ready')
+    const events = await eventually(async () => {
+      const out = await k.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=probed', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}'])
+      return out.includes('Container app failed liveness probe, will be restarted') ? out : undefined
+    }, 'the liveness kill', 30_000)
+    expect(events).toContain('Readiness probe failed: HTTP probe failed with statuscode: 404')
+    expect(events).toContain('Liveness probe failed:')
+    // The restarted container wrote the file again: Ready, restartCount 1.
+    const status = await eventually(async () => {
+      const p = JSON.parse(await k.kubectlOk(['get', 'pod', 'probed', '-o', 'json']))
+      const s = p.status.containerStatuses[0]
+      return s.restartCount >= 1 && s.ready ? s : undefined
+    }, 'the restarted container ready', 40_000)
+    expect(status.lastState.terminated.exitCode).toBeGreaterThan(128)
+    await k.kubectlOk(['delete', 'pod/probed', 'service/probed', '--wait=true', '--timeout=30s'])
+  }, 90_000)
+
+  it('env from literals, a ConfigMap and a Secret, and ConfigMap/Secret volumes reach the container', async () => {
+    const k = cluster()
+    await apply(
+      k,
+      `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {color: blue, app.conf: "mode=fast\\n"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: creds}
+stringData: {password: s3cret}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: configured}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: ${IMAGE}
+    imagePullPolicy: Never
+    command: [sh, -c, 'echo GREETING=$GREETING COLOR=$COLOR PASSWORD=$PASSWORD POD=$POD_NAME; cat /etc/app/app.conf /etc/creds/password; echo; sleep 30']
+    env:
+    - {name: GREETING, value: hello}
+    - {name: COLOR, valueFrom: {configMapKeyRef: {name: settings, key: color}}}
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}
+    - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    volumeMounts:
+    - {name: conf, mountPath: /etc/app}
+    - {name: creds, mountPath: /etc/creds}
+  volumes:
+  - {name: conf, configMap: {name: settings}}
+  - {name: creds, secret: {secretName: creds}}
+`,
+    )
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/configured', '--timeout=30s'])
+    const logs = await eventually(async () => {
+      const out = await k.kubectlOk(['logs', 'configured'])
+      return out.includes('s3cret') ? out : undefined
+    }, 'the configured output')
+    expect(logs.split('\n').slice(0, 3)).toEqual(['GREETING=hello COLOR=blue PASSWORD=s3cret POD=configured', 'mode=fast', 's3cret'])
+    await k.kubectlOk(['delete', 'pod/configured', 'configmap/settings', 'secret/creds', '--wait=true', '--timeout=60s', '--grace-period=1'])
+  })
+
   it('kill -9 of the control plane, then start: the same containers are adopted, none duplicated', async () => {
     const k = cluster()
     const ids = async () => (await docker(['ps', '-q', '--no-trunc', '--filter', labelled(k)])).split('\n').filter(Boolean).sort()

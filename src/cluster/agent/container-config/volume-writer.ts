@@ -3,7 +3,6 @@
 // (atomic), so a reader that goes through `..data` sees the old set or the new set, never a mix.
 // User-visible names are symlinks `name -> ..data/name`, created once; removed names are unlinked.
 import {randomBytes} from 'node:crypto'
-import {constants} from 'node:fs'
 import {chmod, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
@@ -114,5 +113,3 @@ async function sameContents(root: string, files: string[], payload: Payload): Pr
 export async function hasPayload(dir: string): Promise<boolean> {
   return lstat(path.join(dir, DATA_DIR)).then((s) => s.isSymbolicLink(), () => false)
 }
-
-void constants

@@ -128,6 +128,15 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   /** Output so far, then live output until the container stops or the signal aborts (`kubectl logs -f`). */
+  /** A terminated pod's sandbox is stopped, as the kubelet stops it; its exited containers stay for logs. */
+  async stopPod(podUid: string): Promise<void> {
+    await this.podLock.run(podUid, async () => {
+      for (const sandbox of await listSandboxes(this.docker, this.cluster, podUid)) {
+        if (sandbox.State === 'running') await tolerating([304, 404], () => this.docker.getContainer(sandbox.Id).stop({t: 0}))
+      }
+    })
+  }
+
   followLogs(id: string, options?: FollowLogsOptions): Promise<Readable> {
     return followLogs(this.docker, id, options)
   }
