@@ -70,5 +70,11 @@ export interface StopResult {
 export async function stopCluster(name: string, home?: string, options?: StopOptions): Promise<StopResult> {
   const handle = await findCluster(name, home)
   const outcome = await stopControlPlane(handle.paths.pid, name, options)
+  // The control plane stops its pods' containers itself; if it had to be killed (or had crashed),
+  // whatever still runs is stopped from here, without more grace: they had theirs.
+  if (handle.config.driver === 'docker' && (outcome.killed || !outcome.wasRunning)) {
+    const {stopAllContainers} = await import('../runtime/docker/index.js')
+    await stopAllContainers(name, {graceSeconds: 0}).catch(() => undefined)
+  }
   return {name, stopped: outcome.wasRunning, pid: outcome.pid, killed: outcome.killed, stalePid: outcome.stalePid}
 }
