@@ -67,8 +67,13 @@ export class PodSyncReconciler implements Reconciler {
   private readonly probes?: ProbeManager
   /** Pods by uid, for probe results that change (the manager only knows uids). */
   private readonly podsByUid = new Map<string, {key: ObjectKey; pod: Pod}>()
-  /** Containers whose configuration failed, by `podUid/container`: why, and when. */
-  private readonly configErrors = new Map<string, {reason: string; message: string; at: number}>()
+  /**
+   * Containers that could not be started (configuration, image, create), by `podUid/container`: the
+   * waiting state to show meanwhile and when to try again.
+   */
+  private readonly startFailures = new Map<string, {waiting?: {reason: string; message?: string}; retryAt: number; attempts: number}>()
+  /** The kubelet's image back-off: 10 s doubling to 5 min between failed pulls of one container. */
+  private readonly pullBackoff = new CrashBackoff()
   /** Container instances being killed after a failed liveness/startup probe. */
   private readonly killing = new Set<string>()
 
@@ -163,7 +168,8 @@ export class PodSyncReconciler implements Reconciler {
     this.podsByUid.delete(uid)
     this.probes?.forgetPod(uid)
     this.backoff.forget(`${uid}/`)
-    for (const key of this.configErrors.keys()) if (key.startsWith(`${uid}/`)) this.configErrors.delete(key)
+    for (const key of this.startFailures.keys()) if (key.startsWith(`${uid}/`)) this.startFailures.delete(key)
+    this.pullBackoff.forget(`${uid}/`)
     if (this.opts.containerConfig) await removePodVolumes(this.opts.containerConfig, uid).catch(() => undefined)
   }
 
@@ -183,10 +189,10 @@ export class PodSyncReconciler implements Reconciler {
     for (const c of pod.spec?.containers ?? []) {
       const id = `${uid}/${c.name}`
       if (this.starting.has(id)) continue
-      const failedConfig = this.configErrors.get(id)
-      if (failedConfig && clock.now().getTime() - failedConfig.at < CONFIG_RETRY_MS) {
-        if (failedConfig.reason === 'CreateContainerConfigError') waiting.set(c.name, {reason: failedConfig.reason, message: failedConfig.message})
-        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, Math.max(10, failedConfig.at + CONFIG_RETRY_MS - clock.now().getTime()))
+      const failed = this.startFailures.get(id)
+      if (failed && clock.now().getTime() < failed.retryAt) {
+        if (failed.waiting) waiting.set(c.name, failed.waiting)
+        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, Math.max(10, failed.retryAt - clock.now().getTime()))
         continue
       }
       const instances = current.filter((h) => h.spec.containerName === c.name).sort((x, y) => y.spec.restartCount - x.spec.restartCount)
@@ -229,17 +235,23 @@ export class PodSyncReconciler implements Reconciler {
       if (this.opts.containerConfig) {
         try {
           config = await containerConfig(this.opts.containerConfig, pod, c, pod.status?.podIP)
-          this.configErrors.delete(id)
         } catch (error) {
           if (!(error instanceof ContainerConfigError)) throw error
-          this.configErrors.set(id, {reason: error.waitingReason, message: error.message, at: this.opts.clock.now().getTime()})
+          const waiting = error.waitingReason === 'CreateContainerConfigError' ? {reason: error.waitingReason, message: error.message} : undefined
+          this.startFailures.set(id, {waiting, retryAt: this.opts.clock.now().getTime() + CONFIG_RETRY_MS, attempts: 1})
           if (error.reason === 'FailedMount') this.events.warning(pod, node, c.name, 'FailedMount', error.message)
           else this.events.warning(pod, node, c.name, 'Failed', `Error: ${error.message}`)
           return
         }
       }
       const pullStart = Date.now()
-      const pulled = await runtime.ensureImage(image, policy)
+      let pulled: Awaited<ReturnType<ContainerRuntime['ensureImage']>>
+      try {
+        pulled = await runtime.ensureImage(image, policy)
+      } catch (error) {
+        this.imageFailed(pod, c, error)
+        return
+      }
       if (pulled.pulled) this.events.pulling(pod, node, c.name, image)
       this.events.pulled(pod, node, c.name, image, pulled, Date.now() - pullStart)
       this.events.created(pod, node, c.name)
@@ -254,13 +266,51 @@ export class PodSyncReconciler implements Reconciler {
         ...config,
         restartCount,
       })
+      this.startFailures.delete(id)
+      this.pullBackoff.forget(id)
       if (started.state.state !== 'created') this.events.started(pod, node, c.name)
     })()
-      .catch((error) => this.log.warn({err: error, pod: `${key.namespace}/${key.name}`, container: c.name}, 'container start failed'))
+      .catch((error) => {
+        // Any other failure (the runtime could not create it): shown as the error's reason, tried again after a back-off.
+        const reason = (error as {code?: string}).code ?? 'CreateContainerError'
+        const message = error instanceof Error ? error.message : String(error)
+        this.retryLater(id, {reason: /^[A-Z][A-Za-z]+$/.test(reason) ? reason : 'CreateContainerError', message})
+        this.events.warning(pod, node, c.name, 'Failed', `Error: ${message}`)
+        this.log.warn({err: error, pod: `${key.namespace}/${key.name}`, container: c.name}, 'container start failed')
+      })
       .finally(() => {
         this.starting.delete(id)
         this.opts.wake?.(key)
       })
+  }
+
+  /**
+   * An image that cannot be had: ErrImageNeverPull, or ErrImagePull then ImagePullBackOff on the
+   * kubelet's image back-off, with its events.
+   */
+  private imageFailed(pod: KubeObject & Pod, c: Container, error: unknown): void {
+    const id = `${pod.metadata.uid}/${c.name}`
+    const node = pod.spec!.nodeName!
+    const image = c.image ?? ''
+    const code = (error as {code?: string}).code
+    const message = error instanceof Error ? error.message : String(error)
+    if (code === 'ErrImageNeverPull') {
+      this.events.warning(pod, node, c.name, 'ErrImageNeverPull', message)
+      this.retryLater(id, {reason: 'ErrImageNeverPull', message})
+      return
+    }
+    const attempts = (this.startFailures.get(id)?.attempts ?? 0) + 1
+    this.events.warning(pod, node, c.name, 'Failed', message)
+    this.events.warning(pod, node, c.name, 'Failed', 'Error: ErrImagePull')
+    if (attempts > 1) this.events.normal(pod, node, c.name, 'BackOff', `Back-off pulling image "${image}"`)
+    this.retryLater(id, attempts > 1 ? {reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`} : {reason: 'ErrImagePull', message})
+  }
+
+  private retryLater(id: string, waiting: {reason: string; message?: string}): void {
+    const now = this.opts.clock.now().getTime()
+    this.pullBackoff.next(id, now, now)
+    const attempts = (this.startFailures.get(id)?.attempts ?? 0) + 1
+    this.startFailures.set(id, {waiting, retryAt: now + this.pullBackoff.windowMs(id), attempts})
   }
 
   /** Writes the planned status unless nothing changed; returns the pod's phase. */

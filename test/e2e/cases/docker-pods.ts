@@ -258,6 +258,30 @@ spec:
     await k.kubectlOk(['delete', 'pod/configured', 'configmap/settings', 'secret/creds', '--wait=true', '--timeout=60s', '--grace-period=1'])
   })
 
+  it('an image that is not there with imagePullPolicy Never waits as ErrImageNeverPull, retried on a back-off, not in a loop', async () => {
+    const k = cluster()
+    await apply(
+      k,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: imageless}
+spec:
+  containers: [{name: app, image: kcluster-test/not-built:1, imagePullPolicy: Never}]
+`,
+    )
+    const waiting = await eventually(async () => {
+      const p = JSON.parse(await k.kubectlOk(['get', 'pod', 'imageless', '-o', 'json']))
+      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImageNeverPull' ? p.status.containerStatuses[0].state.waiting : undefined
+    }, 'ErrImageNeverPull')
+    expect(waiting.message).toBe('Container image "kcluster-test/not-built:1" is not present with pull policy of Never')
+    expect((await k.kubectlOk(['get', 'pod', 'imageless', '--no-headers'])).split(/\s+/)[2]).toBe('ErrImageNeverPull')
+    await new Promise((r) => setTimeout(r, 3000))
+    const counts = JSON.parse(await k.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=imageless,reason=ErrImageNeverPull', '-o', 'json'])).items.map((e: any) => e.count ?? 1)
+    // One attempt, the next one 10 s later: not a retry per reconcile.
+    expect(counts.reduce((a: number, b: number) => a + b, 0)).toBe(1)
+    await k.kubectlOk(['delete', 'pod', 'imageless', '--wait=true', '--timeout=30s'])
+  })
+
   it('kill -9 of the control plane, then start: the same containers are adopted, none duplicated', async () => {
     const k = cluster()
     const ids = async () => (await docker(['ps', '-q', '--no-trunc', '--filter', labelled(k)])).split('\n').filter(Boolean).sort()
