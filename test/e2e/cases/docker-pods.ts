@@ -96,6 +96,25 @@ export function dockerPodCases(cluster: () => E2ECluster): void {
     expect((await k.kubectlOk(['logs', pod!.name])).split('\n')[0]).toBe('serving')
   })
 
+  it('kubectl exec -it gives an interactive shell on a terminal (driven through script(1) for a pty), with 1.32 and 1.29', async () => {
+    const k = cluster()
+    const [pod] = await webPods(k)
+    for (const bin of ['kubectl', await kubectl129()]) {
+      const session = execa('script', ['-qec', `${bin} --kubeconfig=${k.kubeconfig} exec -it ${pod!.name} -- sh`, '/dev/null'], {env: k.env, reject: false, timeout: 20_000})
+      let output = ''
+      session.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      // Type only once the prompt is there, as a person would.
+      await eventually(async () => output.includes('/ #'), `the shell prompt with ${bin}`, 10_000, 100)
+      session.stdin!.write('echo tty=$(tty) host=$(hostname)\n')
+      await eventually(async () => output.includes('tty=/dev/pts/'), `the command's answer with ${bin}`, 10_000, 100)
+      session.stdin!.write('exit 5\n')
+      const result = await session
+      expect(result.exitCode).toBe(5)
+      expect(output).toMatch(new RegExp(`tty=/dev/pts/\\d+ host=${pod!.name}`))
+      expect(output).toContain('command terminated with exit code 5')
+    }
+  })
+
   it('kubectl port-forward serves the pod port on 127.0.0.1 (1.32 tunnelled, 1.29 raw SPDY) and kubectl cp copies both ways', async () => {
     const k = cluster()
     const [pod] = await webPods(k)
