@@ -1,6 +1,6 @@
 // Shared pieces for the benchmarks: a throwaway cluster home, timing, stats, and a keep-alive
 // HTTPS client with the cluster's admin certificate.
-import {execFileSync, spawnSync} from 'node:child_process'
+import {execFile, execFileSync, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import https from 'node:https'
 import {tmpdir} from 'node:os'
@@ -190,4 +190,58 @@ export async function scaleRun(client, {deployments, replicas, timeoutMs = 300_0
   } finally {
     stop()
   }
+}
+
+function runAsync(file, args) {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, (error, stdout) => (error ? reject(error) : resolve(stdout.trim())))
+  })
+}
+
+export async function dockerAnswers() {
+  try {
+    await runAsync('docker', ['info', '--format', '{{.ServerVersion}}'])
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The Docker baseline for issue 4's figure: the same pods kcluster makes (a pause sandbox and an httpd
+ * container joined to its network namespace), started with `docker run -d`, all pods at once, until
+ * every container runs. Returns milliseconds; removes everything it made.
+ */
+export async function rawDockerPods(count, {image, command}) {
+  const tag = `kcluster-bench-raw-${process.pid}`
+  await runAsync('docker', ['network', 'create', tag])
+  const t0 = process.hrtime.bigint()
+  try {
+    await Promise.all(
+      Array.from({length: count}, async (_, i) => {
+        await runAsync('docker', ['run', '-d', '--name', `${tag}-sb-${i}`, '--label', tag, '--network', tag, 'kcluster/pause:1'])
+        await runAsync('docker', ['run', '-d', '--name', `${tag}-app-${i}`, '--label', tag, '--network', `container:${tag}-sb-${i}`, image, ...command])
+      }),
+    )
+    return Number(process.hrtime.bigint() - t0) / 1e6
+  } finally {
+    const ids = (await runAsync('docker', ['ps', '-aq', '--filter', `label=${tag}`])).split('\n').filter(Boolean)
+    if (ids.length) await runAsync('docker', ['rm', '-f', ...ids])
+    await runAsync('docker', ['network', 'rm', tag])
+  }
+}
+
+/** Milliseconds from applying a Deployment of `replicas` httpd pods until all are Ready (status.readyReplicas). */
+export async function deploymentReady(client, name, replicas, {image, command}) {
+  const t0 = process.hrtime.bigint()
+  const body = {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name}, spec: {replicas, selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'httpd', image, imagePullPolicy: 'Never', command}]}}}}
+  const r = await client.request('POST', '/apis/apps/v1/namespaces/default/deployments', body)
+  if (r.status !== 201) throw new Error(`deployment ${name}: ${r.status} ${r.body}`)
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    const d = JSON.parse((await client.request('GET', `/apis/apps/v1/namespaces/default/deployments/${name}`)).body)
+    if ((d.status?.readyReplicas ?? 0) >= replicas) return Number(process.hrtime.bigint() - t0) / 1e6
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new Error(`deployment ${name} not Ready within 2 minutes`)
 }

@@ -1,6 +1,6 @@
 // npm run bench [-- --quick] [-- --json]: the figures kcluster promises, measured on this machine.
 // Each figure is the median of several runs; where a baseline makes sense it is measured in the same run.
-import {kcluster, tempHome, timed, stats, rssMiB, clusterClient, run, createMany, untilAllRunning, scaleRun} from './lib.mjs'
+import {kcluster, tempHome, timed, stats, rssMiB, clusterClient, run, createMany, untilAllRunning, scaleRun, dockerAnswers, rawDockerPods, deploymentReady} from './lib.mjs'
 import {execFileSync} from 'node:child_process'
 import {cpus, totalmem} from 'node:os'
 
@@ -135,6 +135,38 @@ try {
   const schedPods = quick ? 2000 : 10_000
   const sched = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/scheduler-throughput.ts', '--pods', String(schedPods), '--nodes', '100'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']}).trim().split('\n').at(-1))
   record(`scheduler: ${schedPods} waiting pods bound over 100 nodes`, '/s', sched.podsPerSecond, {note: `all bound in ${sched.allBoundMs} ms; pods/binding + Scheduled event each`})
+
+  // Issue 4's figures on Docker: a 10-replica Deployment to all Ready against `docker run -d` of the
+  // same 10 sandbox + httpd pairs in the same run; then the control plane's RSS with 50 running pods.
+  if (await dockerAnswers()) {
+    const pod = {image: 'kcluster-test/busybox:1', command: ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www']}
+    const DOCKER_RUNS = quick ? 1 : 3
+    const viaKcluster = []
+    const raw = []
+    let rss50
+    for (let round = 0; round < DOCKER_RUNS; round++) {
+      const name = `docker-${round}`
+      const started = kcluster(['start', '--name', name, '--driver', 'docker'], env)
+      const c = clusterClient(home, name)
+      await new Promise((r) => setTimeout(r, 1000))
+      viaKcluster.push(await deploymentReady(c, 'web', 10, pod))
+      raw.push(await rawDockerPods(10, {image: pod.image, command: pod.command}))
+      if (round === 0) {
+        await deploymentReady(c, 'more', 40, pod)
+        await new Promise((r) => setTimeout(r, 3000))
+        rss50 = rssMiB(c.pid)
+      }
+      c.close()
+      kcluster(['delete', '--name', name], env)
+    }
+    const k = med(viaKcluster)
+    const d = med(raw)
+    const dockerNote = `median of ${DOCKER_RUNS}; same-run docker run -d of 10 sandbox+httpd pairs: ${Math.round(d)} ms`
+    record('docker: 10-replica Deployment to all Ready', 'ms', k, {note: `${dockerNote}; ${(k / d).toFixed(2)}x`, runs: viaKcluster})
+    record('docker: baseline docker run -d of the same 10 pods', 'ms', d, {runs: raw})
+    record('docker: agent overhead per pod', 'ms', (k - d) / 10, {note: '(Deployment time - docker run time) / 10'})
+    record('docker: control-plane RSS with 50 running pods', 'MiB', rss50)
+  } else if (!asJson) console.log('docker figures skipped: no Docker engine answers')
 } finally {
   cleanup()
 }
