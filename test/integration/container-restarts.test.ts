@@ -60,3 +60,60 @@ describe('container restarts', () => {
     expect(pod.status.containerStatuses[0]).toMatchObject({restartCount: 0, state: {terminated: {exitCode: 7, reason: 'Error'}}})
   })
 })
+
+describe('init containers', () => {
+  const withInits = (name: string, restartPolicy: string, inits: string[]) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {name},
+    spec: {
+      restartPolicy,
+      initContainers: inits.map((script, i) => ({name: `init-${i + 1}`, image: 'kcluster-test/busybox:1', command: ['sh', '-c', script]})),
+      containers: [{name: 'app', image: 'kcluster-test/busybox:1', command: ['sleep', '3600']}],
+    },
+  })
+
+  it('runs init containers one after another to success before the app container starts', async () => {
+    const name = uniqueName('inits')
+    await mustCreate(k, POD_PATH('default'), withInits(name, 'Always', ['sleep 0.3; exit 0', 'exit 0']))
+    const early = await eventually(async () => {
+      const p = await getPod(name)
+      return p.status?.initContainerStatuses?.[0]?.state?.running ? p : undefined
+    }, 'the first init container running')
+    expect(early.status.phase).toBe('Pending')
+    expect(early.status.initContainerStatuses[1].state.waiting).toBeDefined()
+    expect(early.status.containerStatuses[0].state.waiting.reason).toBe('PodInitializing')
+    expect(early.status.conditions.find((c: any) => c.type === 'Initialized')).toMatchObject({status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [init-1 init-2]'})
+    const done = await eventually(async () => {
+      const p = await getPod(name)
+      return p.status?.phase === 'Running' ? p : undefined
+    }, 'Running after the init containers')
+    for (const s of done.status.initContainerStatuses) expect(s.state.terminated).toMatchObject({exitCode: 0, reason: 'Completed'})
+    expect(done.status.conditions.find((c: any) => c.type === 'Initialized').status).toBe('True')
+    expect(done.status.containerStatuses[0].state.running).toBeDefined()
+  })
+
+  it('fails the pod when an init container fails under restartPolicy Never, never starting the app', async () => {
+    const name = uniqueName('init-fails')
+    await mustCreate(k, POD_PATH('default'), withInits(name, 'Never', ['exit 2']))
+    const pod = await eventually(async () => {
+      const p = await getPod(name)
+      return p.status?.phase === 'Failed' ? p : undefined
+    }, 'Failed')
+    expect(pod.status.initContainerStatuses[0].state.terminated).toMatchObject({exitCode: 2, reason: 'Error'})
+    expect(pod.status.containerStatuses[0].state.waiting.reason).toBe('PodInitializing')
+  })
+
+  it('retries a failing init container with the crash back-off otherwise', async () => {
+    const name = uniqueName('init-loop')
+    await mustCreate(k, POD_PATH('default'), withInits(name, 'Always', ['exit 1']))
+    const pod = await eventually(async () => {
+      const p = await getPod(name)
+      return p.status?.initContainerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined
+    }, 'Init:CrashLoopBackOff')
+    expect(pod.status.phase).toBe('Pending')
+    expect(pod.status.initContainerStatuses[0].restartCount).toBe(1)
+    const table = await k.request('GET', POD_PATH('default', name), {accept: 'application/json;as=Table;v=v1;g=meta.k8s.io'})
+    expect(table.json.rows[0].cells[2]).toBe('Init:CrashLoopBackOff')
+  })
+})

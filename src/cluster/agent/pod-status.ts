@@ -22,10 +22,20 @@ export interface PodStatusInput {
 export function planPodStatus({pod, containers, hostIP, runtimeName, now, waiting, probe}: PodStatusInput): PodStatus {
   const old = pod.status ?? {}
   const specContainers = pod.spec?.containers ?? []
-  const statuses = specContainers.map((c) => {
+  const statusOf = (c: {name: string; image?: string}, fallbackWaiting?: {reason: string}) => {
     const [current, previous] = instances(containers, c.name)
-    return containerStatus(c.name, c.image ?? '', current, previous, runtimeName, waiting?.get(c.name), probe)
+    return containerStatus(c.name, c.image ?? '', current, previous, runtimeName, waiting?.get(c.name) ?? (current ? undefined : fallbackWaiting), probe)
+  }
+  // Init containers: done when each exited 0, in order; until then app containers wait with PodInitializing.
+  const initStatuses = (pod.spec?.initContainers ?? []).map((c) => {
+    const s = statusOf(c)
+    // A finished init container is not "ready"; only running ones would be (sidecars are not supported).
+    return s.state?.terminated ? {...s, ready: false} : s
   })
+  const pendingInits = initStatuses.filter((s) => s.state?.terminated?.exitCode !== 0)
+  const initialized = pendingInits.length === 0
+  const initFailed = pod.spec?.restartPolicy === 'Never' && initStatuses.some((s) => s.state?.terminated && s.state.terminated.exitCode !== 0)
+  const statuses = specContainers.map((c) => statusOf(c, initialized ? undefined : {reason: 'PodInitializing'}))
   const running = statuses.filter((s) => s.state?.running).length
   const terminated = statuses.filter((s) => s.state?.terminated)
   // Waiting to be restarted after running once: the kubelet counts it as running for the phase.
@@ -35,6 +45,7 @@ export function planPodStatus({pod, containers, hostIP, runtimeName, now, waitin
   if (running + restarting > 0 && running + restarting + terminated.length === statuses.length) phase = 'Running'
   if (statuses.length > 0 && terminated.length === statuses.length && pod.spec?.restartPolicy !== 'Always')
     phase = terminated.every((s) => s.state!.terminated!.exitCode === 0) ? 'Succeeded' : 'Failed'
+  if (!initialized) phase = initFailed ? 'Failed' : 'Pending'
   const podIP = containers.find((c) => c.podIP)?.podIP
   const started = containers.some((c) => c.state.state !== 'created')
 
@@ -44,7 +55,9 @@ export function planPodStatus({pod, containers, hostIP, runtimeName, now, waitin
   const conditions: PodCondition[] = [
     ...foreign,
     condition('PodReadyToStartContainers', podIP ? 'True' : 'False', old.conditions, now),
-    condition('Initialized', 'True', old.conditions, now),
+    initialized
+      ? condition('Initialized', 'True', old.conditions, now)
+      : condition('Initialized', 'False', old.conditions, now, 'ContainersNotInitialized', `containers with incomplete status: [${pendingInits.map((s) => s.name).join(' ')}]`),
     condition('Ready', notReady ? 'False' : 'True', old.conditions, now, notReady?.reason, notReady?.message),
     condition('ContainersReady', containersReady ? 'False' : 'True', old.conditions, now, containersReady?.reason, containersReady?.message),
     condition('PodScheduled', 'True', old.conditions, now),
@@ -58,6 +71,7 @@ export function planPodStatus({pod, containers, hostIP, runtimeName, now, waitin
     startTime: old.startTime ?? rfc3339(now),
     containerStatuses: statuses,
   }
+  if (initStatuses.length > 0) status.initContainerStatuses = initStatuses
   if (podIP && started) {
     status.podIP = podIP
     status.podIPs = [{ip: podIP}]

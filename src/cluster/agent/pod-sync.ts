@@ -185,40 +185,69 @@ export class PodSyncReconciler implements Reconciler {
     await this.removeAll(stale, 0)
     const current = held.filter((h) => !stale.includes(h))
     const waiting = new Map<string, {reason: string; message?: string}>()
-    let requeueAfterMs: number | undefined
-    for (const c of pod.spec?.containers ?? []) {
-      const id = `${uid}/${c.name}`
-      if (this.starting.has(id)) continue
-      const failed = this.startFailures.get(id)
-      if (failed && clock.now().getTime() < failed.retryAt) {
-        if (failed.waiting) waiting.set(c.name, failed.waiting)
-        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, Math.max(10, failed.retryAt - clock.now().getTime()))
-        continue
+    const next = {requeueAfterMs: undefined as number | undefined}
+    // Init containers run one after another, each to a successful exit, before any app container
+    // starts; a failed one is retried (back-off) unless the pod's restartPolicy is Never.
+    const initPolicy = pod.spec?.restartPolicy === 'Never' ? 'Never' : 'OnFailure'
+    let initialized = true
+    for (const c of pod.spec?.initContainers ?? []) {
+      if ((await this.syncContainer(pod, c, current, initPolicy, waiting, next)) !== 'succeeded') {
+        initialized = false
+        break
       }
-      const instances = current.filter((h) => h.spec.containerName === c.name).sort((x, y) => y.spec.restartCount - x.spec.restartCount)
-      const newest = instances[0]
-      let restartCount = 0
-      if (newest) {
-        if (newest.state.state !== 'exited' || !shouldRestart(pod.spec?.restartPolicy, newest.state.exitCode)) continue
-        const finished = newest.state.finishedAt.getTime()
-        const now = clock.now().getTime()
-        if (this.backoff.inBackOffSince(id, finished, now)) {
-          const window = this.backoff.windowMs(id)
-          const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${uid})`
-          waiting.set(c.name, {reason: 'CrashLoopBackOff', message: `back-off ${goDuration(window)} restarting failed container=${c.name} pod=${podRef}`})
-          this.events.backOff(pod, pod.spec!.nodeName!, c.name, `Back-off restarting failed container ${c.name} in pod ${podRef}`)
-          requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, Math.max(10, finished + window - now))
-          continue
-        }
-        this.backoff.next(id, finished, now)
-        restartCount = newest.spec.restartCount + 1
-        // The kubelet keeps the last exited instance (`kubectl logs --previous`) and no older one.
-        await this.removeAll(instances.slice(1), 0)
-      }
-      this.startInBackground(pod, c, restartCount)
     }
+    if (initialized) for (const c of pod.spec?.containers ?? []) await this.syncContainer(pod, c, current, pod.spec?.restartPolicy, waiting, next)
+    const requeueAfterMs = next.requeueAfterMs
     // What the runtime holds now, including containers whose start just began (state `created`).
     return {containers: await runtime.list({podUid: uid}), waiting, requeueAfterMs}
+  }
+
+  /**
+   * Brings one container to what its restart policy asks: started if it never ran, restarted after
+   * the back-off if it exited and should run again. Returns where it stands.
+   */
+  private async syncContainer(
+    pod: KubeObject & Pod,
+    c: Container,
+    current: RuntimeContainer[],
+    restartPolicy: string | undefined,
+    waiting: Map<string, {reason: string; message?: string}>,
+    next: {requeueAfterMs: number | undefined},
+  ): Promise<'starting' | 'running' | 'succeeded' | 'failed' | 'waiting'> {
+    const {clock} = this.opts
+    const uid = pod.metadata.uid!
+    const id = `${uid}/${c.name}`
+    const requeue = (ms: number) => (next.requeueAfterMs = Math.min(next.requeueAfterMs ?? Infinity, Math.max(10, ms)))
+    if (this.starting.has(id)) return 'starting'
+    const failed = this.startFailures.get(id)
+    if (failed && clock.now().getTime() < failed.retryAt) {
+      if (failed.waiting) waiting.set(c.name, failed.waiting)
+      requeue(failed.retryAt - clock.now().getTime())
+      return 'waiting'
+    }
+    const instances = current.filter((h) => h.spec.containerName === c.name).sort((x, y) => y.spec.restartCount - x.spec.restartCount)
+    const newest = instances[0]
+    let restartCount = 0
+    if (newest) {
+      if (newest.state.state !== 'exited') return newest.state.state === 'running' ? 'running' : 'starting'
+      if (!shouldRestart(restartPolicy, newest.state.exitCode)) return newest.state.exitCode === 0 ? 'succeeded' : 'failed'
+      const finished = newest.state.finishedAt.getTime()
+      const now = clock.now().getTime()
+      if (this.backoff.inBackOffSince(id, finished, now)) {
+        const window = this.backoff.windowMs(id)
+        const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${uid})`
+        waiting.set(c.name, {reason: 'CrashLoopBackOff', message: `back-off ${goDuration(window)} restarting failed container=${c.name} pod=${podRef}`})
+        this.events.backOff(pod, pod.spec!.nodeName!, c.name, `Back-off restarting failed container ${c.name} in pod ${podRef}`)
+        requeue(finished + window - now)
+        return 'waiting'
+      }
+      this.backoff.next(id, finished, now)
+      restartCount = newest.spec.restartCount + 1
+      // The kubelet keeps the last exited instance (`kubectl logs --previous`) and no older one.
+      await this.removeAll(instances.slice(1), 0)
+    }
+    this.startInBackground(pod, c, restartCount)
+    return 'starting'
   }
 
   private startInBackground(pod: KubeObject & Pod, c: Container, restartCount: number): void {
