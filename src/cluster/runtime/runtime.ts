@@ -23,6 +23,12 @@ export interface ContainerSpec {
   tty?: boolean
   stdin?: boolean
   stdinOnce?: boolean
+  /** securityContext.privileged. */
+  privileged?: boolean
+  /** securityContext.readOnlyRootFilesystem. */
+  readOnlyRootFilesystem?: boolean
+  /** securityContext.capabilities, as Linux capability names without the CAP_ prefix (ALL allowed). */
+  capabilities?: {add?: string[]; drop?: string[]}
   /** Host paths (pod volume dirs, hostPath volumes) bind-mounted into the container. */
   mounts?: ContainerMount[]
   /** Memory-backed emptyDir volumes (medium: Memory), private to this container instance. */

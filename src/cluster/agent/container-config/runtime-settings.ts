@@ -6,7 +6,7 @@ import {parseQuantity, toMilli} from '../../apiserver/strategies/quantity.js'
 import type {ContainerSpec} from '../../runtime/runtime.js'
 import {configError} from './config-error.js'
 
-type Settings = Pick<ContainerSpec, 'memoryLimitBytes' | 'cpuLimitMillicores' | 'user' | 'workingDir' | 'tty' | 'stdin' | 'stdinOnce'>
+type Settings = Pick<ContainerSpec, 'memoryLimitBytes' | 'cpuLimitMillicores' | 'user' | 'workingDir' | 'tty' | 'stdin' | 'stdinOnce' | 'privileged' | 'readOnlyRootFilesystem' | 'capabilities'>
 
 export function runtimeSettings(pod: Pod, container: Container): Settings {
   const settings: Settings = {...limitsOf(container), ...userOf(pod, container)}
@@ -14,6 +14,12 @@ export function runtimeSettings(pod: Pod, container: Container): Settings {
   if (container.tty) settings.tty = true
   if (container.stdin) settings.stdin = true
   if (container.stdinOnce) settings.stdinOnce = true
+  const sc = container.securityContext
+  if (sc?.privileged) settings.privileged = true
+  if (sc?.readOnlyRootFilesystem) settings.readOnlyRootFilesystem = true
+  // Kubernetes accepts names with or without the CAP_ prefix; Docker wants them without.
+  const caps = (names?: string[]) => names?.map((n) => n.replace(/^CAP_/, ''))
+  if (sc?.capabilities?.add?.length || sc?.capabilities?.drop?.length) settings.capabilities = {add: caps(sc.capabilities.add), drop: caps(sc.capabilities.drop)}
   return settings
 }
 

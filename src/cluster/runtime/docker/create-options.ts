@@ -49,6 +49,10 @@ export function appCreateOptions(cluster: string, spec: ContainerSpec, sandboxId
       ...(spec.memoryLimitBytes !== undefined && {Memory: spec.memoryLimitBytes, MemorySwap: spec.memoryLimitBytes}),
       ...(spec.cpuLimitMillicores !== undefined && {NanoCpus: spec.cpuLimitMillicores * 1_000_000}),
       ...(mounts.length > 0 && {Mounts: mounts}),
+      ...(spec.privileged && {Privileged: true}),
+      ...(spec.readOnlyRootFilesystem && {ReadonlyRootfs: true}),
+      ...(spec.capabilities?.add?.length && {CapAdd: spec.capabilities.add}),
+      ...(spec.capabilities?.drop?.length && {CapDrop: spec.capabilities.drop}),
     },
   }
   // An empty list means "not set" in Kubernetes, as it does for Docker's ENTRYPOINT.

@@ -41,4 +41,11 @@ describe('runtime settings from a container', () => {
     expect(runtimeSettings(pod(), {name: 'c', workingDir: '/srv', tty: true, stdin: true, stdinOnce: true})).toEqual({workingDir: '/srv', tty: true, stdin: true, stdinOnce: true})
     expect(runtimeSettings(pod(), {name: 'c'})).toEqual({})
   })
+
+  it('maps securityContext privileged, readOnlyRootFilesystem and capabilities (CAP_ prefix dropped)', () => {
+    const pod = {metadata: {name: 'p'}, spec: {containers: []}} as Pod
+    const container = {name: 'c', securityContext: {privileged: true, readOnlyRootFilesystem: true, capabilities: {add: ['NET_ADMIN', 'CAP_SYS_TIME'], drop: ['ALL']}}} as Container
+    expect(runtimeSettings(pod, container)).toMatchObject({privileged: true, readOnlyRootFilesystem: true, capabilities: {add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL']}})
+    expect(runtimeSettings(pod, {name: 'plain'} as Container)).not.toHaveProperty('capabilities')
+  })
 })

@@ -46,4 +46,11 @@ describe('Docker create options', () => {
     expect(options.NetworkingConfig?.EndpointsConfig).toHaveProperty('kcluster-dev')
     expect(options.Labels).toMatchObject({'kcluster.io/role': 'sandbox', 'kcluster.io/container': 'POD', 'kcluster.io/cluster': 'dev'})
   })
+
+  it('passes securityContext through as Privileged, ReadonlyRootfs, CapAdd and CapDrop, and leaves them out when unset', () => {
+    const options = appCreateOptions('c1', {...base, privileged: true, readOnlyRootFilesystem: true, capabilities: {add: ['NET_ADMIN'], drop: ['ALL']}}, 'sandbox-id')
+    expect(options.HostConfig).toMatchObject({Privileged: true, ReadonlyRootfs: true, CapAdd: ['NET_ADMIN'], CapDrop: ['ALL']})
+    const plain = appCreateOptions('c1', base, 'sandbox-id').HostConfig!
+    for (const key of ['Privileged', 'ReadonlyRootfs', 'CapAdd', 'CapDrop']) expect(plain).not.toHaveProperty(key)
+  })
 })
