@@ -4,7 +4,7 @@
 // (`kcluster node fail`) is left exactly as it is, as a dead kubelet would.
 // Container starts run in the background (a start can take seconds: image pulls, slow processes), so
 // a handful of workers can bring thousands of pods up in parallel; a finished start wakes the pod.
-import type {Container, Pod} from 'kubernetes-types/core/v1.js'
+import type {Container, LifecycleHandler, Pod} from 'kubernetes-types/core/v1.js'
 import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
@@ -16,6 +16,7 @@ import {containerConfig, ContainerConfigError, refreshVolumes, removePodVolumes,
 import {KILLING_REASON, probeKillMessage, ProbeManager, UNHEALTHY_REASON, type ProbeManagerOptions, type ProbeTarget} from './probes/index.js'
 import {CrashBackoff, goDuration, shouldRestart} from './crash-backoff.js'
 import {KubeletEvents} from './kubelet-events.js'
+import {runHook} from './lifecycle-hooks.js'
 import type {NodeStates} from './node-agents.js'
 import {planPodStatus} from './pod-status.js'
 import {jsonEqual} from '../apiserver/registry/codec.js'
@@ -298,6 +299,14 @@ export class PodSyncReconciler implements Reconciler {
       this.startFailures.delete(id)
       this.pullBackoff.forget(id)
       if (started.state.state !== 'created') this.events.started(pod, node, c.name)
+      if (c.lifecycle?.postStart && started.state.state === 'running') {
+        const failure = await this.hook(pod, c, started, c.lifecycle.postStart, (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000)
+        if (failure) {
+          // The kubelet kills a container whose postStart hook failed; the restart policy takes it from there.
+          this.events.warning(pod, node, c.name, 'FailedPostStartHook', failure)
+          await runtime.stop(started.id, pod.spec?.terminationGracePeriodSeconds ?? 30)
+        }
+      }
     })()
       .catch((error) => {
         // Any other failure (the runtime could not create it): shown as the error's reason, tried again after a back-off.
@@ -342,6 +351,14 @@ export class PodSyncReconciler implements Reconciler {
     this.startFailures.set(id, {waiting, retryAt: now + this.pullBackoff.windowMs(id), attempts})
   }
 
+  /** Runs a lifecycle hook where containers can run commands (Docker); a no-op elsewhere. */
+  private async hook(pod: Pod, c: Container, container: RuntimeContainer, handler: LifecycleHandler, timeoutMs: number): Promise<string | undefined> {
+    const exec = this.opts.probeExec
+    if (!exec) return undefined
+    const target: ProbeTarget = {podUid: pod.metadata!.uid!, namespace: pod.metadata!.namespace!, podName: pod.metadata!.name!, podIP: container.podIP, container: c, containerId: container.id, startedAt: new Date()}
+    return runHook(handler, {pod, container: c, podIP: container.podIP, exec: (command, ms, signal) => exec(target, command, ms, signal), sleep: (ms, signal) => this.opts.clock.sleep(ms, signal)}, timeoutMs)
+  }
+
   /** Writes the planned status unless nothing changed; returns the pod's phase. */
   private async writeStatus(pod: KubeObject & Pod, containers: RuntimeContainer[], waiting: SyncOutcome['waiting'], probe?: (id: string) => {ready: boolean; started: boolean}): Promise<string | undefined> {
     const {registry, runtime, clock, hostIP} = this.opts
@@ -366,8 +383,18 @@ export class PodSyncReconciler implements Reconciler {
   private async finishDeletion(pod: KubeObject & Pod, held: RuntimeContainer[]): Promise<ReconcileResult | void> {
     const {registry, clock} = this.opts
     const deadline = new Date(pod.metadata.deletionTimestamp!).getTime()
+    const running = held.filter((c) => c.state.state === 'running')
+    for (const c of running) this.events.killing(pod, pod.spec!.nodeName!, c.spec.containerName)
+    // preStop hooks run first, inside the grace period; what is left of it goes to SIGTERM.
+    await Promise.all(
+      running.map(async (c) => {
+        const spec = pod.spec?.containers?.find((x) => x.name === c.spec.containerName)
+        if (!spec?.lifecycle?.preStop) return
+        const failure = await this.hook(pod, spec, c, spec.lifecycle.preStop, Math.max(0, deadline - clock.now().getTime()))
+        if (failure) this.events.warning(pod, pod.spec!.nodeName!, spec.name, 'FailedPreStopHook', failure)
+      }),
+    )
     const graceLeft = Math.max(0, Math.ceil((deadline - clock.now().getTime()) / 1000))
-    for (const c of held) if (c.state.state === 'running') this.events.killing(pod, pod.spec!.nodeName!, c.spec.containerName)
     await this.removeAll(held, graceLeft)
     await this.forgetPod(pod.metadata.uid!)
     try {

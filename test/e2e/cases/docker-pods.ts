@@ -301,6 +301,57 @@ spec:
     await k.kubectlOk(['delete', 'pod', 'imageless', '--wait=true', '--timeout=30s'])
   })
 
+  it('runs postStart after the start and preStop before the stop; a failing postStart hook gets the container killed', async () => {
+    const k = cluster()
+    const dir = mkdtempSync(join(tmpdir(), 'kcluster-hooks-'))
+    await apply(
+      k,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: hooked}
+spec:
+  terminationGracePeriodSeconds: 5
+  volumes: [{name: out, hostPath: {path: ${dir}, type: Directory}}]
+  containers:
+  - name: app
+    image: ${IMAGE}
+    imagePullPolicy: Never
+    command: [sleep, '3600']
+    volumeMounts: [{name: out, mountPath: /out}]
+    lifecycle:
+      postStart: {exec: {command: [sh, -c, 'echo started > /out/post-start']}}
+      preStop: {exec: {command: [sh, -c, 'echo stopping > /out/pre-stop']}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: badhook}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: app
+    image: ${IMAGE}
+    imagePullPolicy: Never
+    command: [sleep, '3600']
+    lifecycle: {postStart: {exec: {command: [sh, -c, 'echo nope; exit 1']}}}
+`,
+    )
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/hooked', '--timeout=30s'])
+    await eventually(async () => readFileSync(join(dir, 'post-start'), 'utf8') === 'started\n', 'the postStart file')
+    await k.kubectlOk(['delete', 'pod', 'hooked', '--wait=true', '--timeout=30s'])
+    expect(readFileSync(join(dir, 'pre-stop'), 'utf8')).toBe('stopping\n')
+    const failed = await eventually(async () => {
+      const out = await k.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=badhook,reason=FailedPostStartHook', '-o', 'jsonpath={.items[*].message}'])
+      return out.trim() || undefined
+    }, 'FailedPostStartHook')
+    expect(failed).toContain('Exec lifecycle hook ([sh -c echo nope; exit 1]) for Container "app" in Pod "badhook_default(')
+    expect(failed).toContain('exited with 1')
+    await eventually(async () => {
+      const p = JSON.parse(await k.kubectlOk(['get', 'pod', 'badhook', '-o', 'json']))
+      return (p.status.containerStatuses?.[0]?.restartCount ?? 0) >= 1
+    }, 'the container restarted after its hook failed', 30_000)
+    await k.kubectlOk(['delete', 'pod', 'badhook', '--wait=true', '--timeout=30s'])
+  }, 60_000)
+
   it('kill -9 of the control plane, then start: the same containers are adopted, none duplicated', async () => {
     const k = cluster()
     const ids = async () => (await docker(['ps', '-q', '--no-trunc', '--filter', labelled(k)])).split('\n').filter(Boolean).sort()
