@@ -15,6 +15,11 @@ export interface ContainerEventsOptions {
   clock: Clock
   /** The container's current state, or undefined once it is gone. */
   describe(id: string): Promise<RuntimeContainer | undefined>
+  /**
+   * Every container of the cluster, reported after a reconnect: events from before an engine restart
+   * are gone (the engine keeps them in memory), so what died meanwhile is found by looking (PLEG's relist).
+   */
+  relist?(): Promise<RuntimeContainer[]>
   reconnectDelayMs?: number
 }
 
@@ -42,10 +47,13 @@ export class ContainerEvents {
   /** Reads the stream until unsubscribed; each lost connection costs one reconnect delay. */
   private async run(signal: AbortSignal): Promise<void> {
     let since: number | undefined
+    let connectedBefore = false
     while (!signal.aborted) {
       try {
         const filters = {type: ['container'], event: ['die'], label: [`${LABEL.cluster}=${this.opts.cluster}`, `${LABEL.role}=app`]}
         const stream = await this.opts.docker.getEvents({filters, ...(since !== undefined && {since}), abortSignal: signal} as object)
+        if (connectedBefore) void this.relistAll()
+        connectedBefore = true
         await readLines(stream, signal, (line) => {
           const event = JSON.parse(line) as {id?: string; time?: number}
           if (event.time) since = event.time
@@ -57,6 +65,14 @@ export class ContainerEvents {
       }
       since ??= Math.floor(this.opts.clock.now().getTime() / 1000)
       await this.opts.clock.sleep(this.opts.reconnectDelayMs ?? 1000, signal).catch(() => undefined)
+    }
+  }
+
+  private async relistAll(): Promise<void> {
+    try {
+      for (const container of (await this.opts.relist?.()) ?? []) for (const listener of this.listeners) listener(container)
+    } catch (error) {
+      this.log.warn({err: error}, 'relist after reconnecting failed')
     }
   }
 

@@ -41,7 +41,7 @@ export class DockerRuntime implements ContainerRuntime {
   constructor(private readonly opts: DockerRuntimeOptions) {
     this.cluster = opts.cluster
     this.docker = opts.docker ?? new Docker()
-    this.events = new ContainerEvents({docker: this.docker, cluster: this.cluster, clock: opts.clock, describe: (id) => this.describe(id)})
+    this.events = new ContainerEvents({docker: this.docker, cluster: this.cluster, clock: opts.clock, describe: (id) => this.describe(id), relist: () => this.list()})
   }
 
   available(): Promise<Availability> {

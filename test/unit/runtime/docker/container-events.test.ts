@@ -54,6 +54,20 @@ describe('ContainerEvents', () => {
     unsubscribe()
   })
 
+  it('reports every container after a reconnect, since an engine restart loses the events in between', async () => {
+    const {docker, streams} = fakeEngine()
+    const relisted = [container('x'), container('y')]
+    const events = new ContainerEvents({docker, cluster: 'dev', clock: systemClock, describe: async (id) => container(id), relist: async () => relisted, reconnectDelayMs: 10})
+    const seen: string[] = []
+    const unsubscribe = events.subscribe((c) => seen.push(c.id))
+    await until(() => streams.length === 1)
+    expect(seen).toEqual([]) // the first connection is not a reconnect
+    streams[0].end()
+    await until(() => seen.length === 2)
+    expect(seen.sort()).toEqual(['x', 'y'])
+    unsubscribe()
+  })
+
   it('skips containers that are gone and closes the stream when the last listener leaves', async () => {
     const {docker, streams} = fakeEngine()
     const events = new ContainerEvents({docker, cluster: 'dev', clock: systemClock, describe: async (id) => (id === 'gone' ? undefined : container(id))})
