@@ -4,11 +4,9 @@
 //   node --import tsx bench/scale.ts [--deployments 100] [--replicas 100] [--nodes 100] [--cpu-prof]
 // --nodes N starts the cluster with N simulated nodes (kubelets in the control plane), each admitting
 // 110 pods or enough for an even share plus 10%, whichever is more.
-import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import https from 'node:https'
-import {join} from 'node:path'
-import {createInterface} from 'node:readline'
+import {startChildControlPlane} from './child-control-plane.js'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -21,34 +19,10 @@ const TIMEOUT_MS = arg('timeout', 180) * 1000
 const TOTAL = DEPLOYMENTS * REPLICAS
 const profile = process.argv.includes('--cpu-prof')
 
-const child = spawn(process.execPath, ['--import', 'tsx', ...(profile ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : []), join(import.meta.dirname, 'scale-control-plane.ts')], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: {...process.env, SCALE_NODE_MAX_PODS: String(Math.max(110, Math.ceil((TOTAL / NODES) * 1.1))), SCALE_NODES: String(NODES), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'},
-})
-const first = await new Promise<string>((resolve, reject) => {
-  createInterface({input: child.stdout!}).once('line', resolve)
-  child.once('exit', (code) => reject(new Error(`control plane exited ${code}`)))
-})
-const {port, stateDir} = JSON.parse(first) as {port: number; stateDir: string}
-const pki = (f: string) => readFileSync(join(stateDir, 'pki', f))
-const tls = {ca: pki('ca.crt'), cert: pki('admin.crt'), key: pki('admin.key')}
-const agent = new https.Agent({keepAlive: true, maxSockets: 16, ...tls})
+const cp = await startChildControlPlane({SCALE_NODE_MAX_PODS: String(Math.max(110, Math.ceil((TOTAL / NODES) * 1.1))), SCALE_NODES: String(NODES)}, {cpuProfile: profile})
+const {port, tls, request} = cp
 
-function request(method: string, path: string, body?: unknown): Promise<{status: number; body: string}> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body)
-    const req = https.request({host: '127.0.0.1', port, method, path, agent, headers: payload ? {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload)} : {}}, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({status: res.statusCode!, body: Buffer.concat(chunks).toString()}))
-    })
-    req.on('error', reject)
-    if (payload) req.write(payload)
-    req.end()
-  })
-}
-
-const memory = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024
+const memory = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${cp.pid}/status`, 'utf8'))![1]) / 1024
 const t0 = performance.now()
 const since = () => Math.round(performance.now() - t0)
 
@@ -116,6 +90,4 @@ const result = {
 }
 console.log(JSON.stringify(result))
 watchReq.destroy()
-agent.destroy()
-child.kill('SIGTERM')
-await new Promise((r) => child.once('exit', r))
+await cp.stop()

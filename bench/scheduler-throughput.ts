@@ -3,11 +3,8 @@
 // through pods/binding and each pod gets its Scheduled event, as always; the kubelets' pod sync is
 // disabled so containers starting do not compete for the thread.
 //   node --import tsx bench/scheduler-throughput.ts [--pods 10000] [--nodes 100]
-import {spawn} from 'node:child_process'
-import {readFileSync} from 'node:fs'
 import https from 'node:https'
-import {join} from 'node:path'
-import {createInterface} from 'node:readline'
+import {startChildControlPlane} from './child-control-plane.js'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -16,32 +13,8 @@ const arg = (name: string, fallback: number) => {
 const PODS = arg('pods', 10_000)
 const NODES = arg('nodes', 100)
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'scale-control-plane.ts')], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: {...process.env, SCALE_NODES: String(NODES), SCALE_NODE_MAX_PODS: String(Math.max(110, Math.ceil((PODS / NODES) * 1.1))), SCALE_DISABLE: 'pod-sync', LOG_LEVEL: 'warn'},
-})
-const first = await new Promise<string>((resolve, reject) => {
-  createInterface({input: child.stdout!}).once('line', resolve)
-  child.once('exit', (code) => reject(new Error(`control plane exited ${code}`)))
-})
-const {port, stateDir} = JSON.parse(first) as {port: number; stateDir: string}
-const pki = (f: string) => readFileSync(join(stateDir, 'pki', f))
-const tls = {ca: pki('ca.crt'), cert: pki('admin.crt'), key: pki('admin.key')}
-const agent = new https.Agent({keepAlive: true, maxSockets: 16, ...tls})
-
-function request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{status: number; body: string}> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body)
-    const req = https.request({host: '127.0.0.1', port, method, path, agent, headers: payload ? {'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload)} : {}}, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({status: res.statusCode!, body: Buffer.concat(chunks).toString()}))
-    })
-    req.on('error', reject)
-    if (payload) req.write(payload)
-    req.end()
-  })
-}
+const cp = await startChildControlPlane({SCALE_NODES: String(NODES), SCALE_NODE_MAX_PODS: String(Math.max(110, Math.ceil((PODS / NODES) * 1.1))), SCALE_DISABLE: 'pod-sync'})
+const {port, tls, request} = cp
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0
@@ -96,6 +69,4 @@ await Promise.race([allBound, timeout])
 const ms = performance.now() - t0
 console.log(JSON.stringify({pods: PODS, nodes: NODES, bound: bound.size, allBoundMs: Math.round(ms), podsPerSecond: Math.round((bound.size / ms) * 1000)}))
 watch.destroy()
-agent.destroy()
-child.kill('SIGTERM')
-await new Promise((r) => child.once('exit', r))
+await cp.stop()

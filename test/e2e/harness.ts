@@ -1,6 +1,7 @@
 // Drives the real CLI (bin/run.js, built) and the real kubectl against a cluster in a temporary home.
 // Every cluster gets its own KCLUSTER_HOME, KUBECONFIG and kubectl cache, so tests never touch the
 // user's files and can run side by side.
+import {afterAll, beforeAll} from 'vitest'
 import {pollUntil} from '../support/eventually.js'
 import {execa} from 'execa'
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -85,4 +86,17 @@ export async function startE2ECluster(driver: 'sim' | 'docker', extraStartArgs: 
 /** Poll until fn returns a truthy value or the deadline passes. */
 export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000, intervalMs = 200): Promise<T> {
   return pollUntil(fn, what, timeoutMs, intervalMs)
+}
+
+/**
+ * Starts a cluster for the enclosing describe block (beforeAll) and deletes it after (afterAll);
+ * returns the getter the cases take.
+ */
+export function useE2ECluster(driver: 'sim' | 'docker', extraStartArgs: string[] = []): () => E2ECluster {
+  let cluster: E2ECluster
+  beforeAll(async () => {
+    cluster = await startE2ECluster(driver, extraStartArgs)
+  }, 120_000)
+  afterAll(async () => cluster?.destroy())
+  return () => cluster
 }

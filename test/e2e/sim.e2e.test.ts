@@ -1,6 +1,6 @@
 // The e2e cases on the simulated runtime, with the real CLI and the real kubectl.
-import {afterAll, beforeAll, describe} from 'vitest'
-import {startE2ECluster, type E2ECluster} from './harness.js'
+import {describe} from 'vitest'
+import {useE2ECluster} from './harness.js'
 import {applyCases} from './cases/apply.js'
 import {badInputCases} from './cases/bad-input.js'
 import {clusterBasicsCases} from './cases/cluster-basics.js'
@@ -14,12 +14,7 @@ import {endpointsCases} from './cases/endpoints.js'
 import {restartRolloutCases} from './cases/restart-rollout.js'
 
 describe('kcluster on the simulated runtime, driven by the real kubectl', () => {
-  let cluster: E2ECluster
-  beforeAll(async () => {
-    cluster = await startE2ECluster('sim')
-  }, 120_000)
-  afterAll(async () => cluster?.destroy())
-  const current = () => cluster
+  const current = useE2ECluster('sim')
 
   describe('cluster basics', () => clusterBasicsCases(current))
   describe('apply', () => applyCases(current))
@@ -29,21 +24,11 @@ describe('kcluster on the simulated runtime, driven by the real kubectl', () => 
 })
 
 describe('kcluster persistence on the simulated runtime', () => {
-  let cluster: E2ECluster
-  beforeAll(async () => {
-    cluster = await startE2ECluster('sim')
-  }, 120_000)
-  afterAll(async () => cluster?.destroy())
-  persistenceCases(() => cluster)
+  persistenceCases(useE2ECluster('sim'))
 })
 
 describe('kcluster workloads on the simulated runtime: controllers converge as on a real cluster', () => {
-  let cluster: E2ECluster
-  beforeAll(async () => {
-    cluster = await startE2ECluster('sim')
-  }, 120_000)
-  afterAll(async () => cluster?.destroy())
-  const current = () => cluster
+  const current = useE2ECluster('sim')
 
   describe('rollouts', () => rolloutCases(current))
   describe('cascading deletion', () => cascadeCases(current))
@@ -52,10 +37,5 @@ describe('kcluster workloads on the simulated runtime: controllers converge as o
 })
 
 describe('kcluster controllers across a control-plane restart (slow simulated container starts)', () => {
-  let cluster: E2ECluster
-  beforeAll(async () => {
-    cluster = await startE2ECluster('sim', ['--sim-start-delay', '1s'])
-  }, 120_000)
-  afterAll(async () => cluster?.destroy())
-  restartRolloutCases(() => cluster)
+  restartRolloutCases(useE2ECluster('sim', ['--sim-start-delay', '1s']))
 })

@@ -14,12 +14,11 @@ import {containerConfig, refreshVolumes, removePodVolumes} from '../../src/clust
 import {systemClock} from '../../src/cluster/clock.js'
 import {removeEverything} from '../../src/cluster/runtime/docker/cluster-lifecycle.js'
 import {DockerRuntime} from '../../src/cluster/runtime/docker/docker-runtime.js'
-import {dockerEngineAnswers} from '../../src/cluster/runtime/docker/engine.js'
+import {engine, itFindsDockerUnderCI} from '../support/docker-engine.js'
 import type {RuntimeContainer} from '../../src/cluster/runtime/runtime.js'
 import {b64, FakeRegistry} from '../unit/agent/container-config/fake-registry.js'
 
 const IMAGE = 'kcluster-test/busybox:1'
-const engine = await dockerEngineAnswers(3000)
 const cluster = `cc-${randomBytes(3).toString('hex')}`
 
 async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
@@ -32,10 +31,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms 
   }
 }
 
-it('finds a Docker engine when running under CI', () => {
-  if (process.env.CI === 'true') expect(engine).toEqual({ok: true})
-  else expect(engine.ok === true || typeof engine.reason === 'string').toBe(true)
-})
+itFindsDockerUnderCI()
 
 describe.skipIf(!engine.ok)('container config on the real engine', () => {
   const docker = new Docker()

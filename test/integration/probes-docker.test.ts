@@ -12,18 +12,14 @@ import {systemClock} from '../../src/cluster/clock.js'
 import {removeEverything} from '../../src/cluster/runtime/docker/cluster-lifecycle.js'
 import {DockerRuntime} from '../../src/cluster/runtime/docker/docker-runtime.js'
 import {DockerStreams} from '../../src/cluster/runtime/docker/docker-streams.js'
-import {dockerEngineAnswers} from '../../src/cluster/runtime/docker/engine.js'
+import {engine, itFindsDockerUnderCI} from '../support/docker-engine.js'
 import type {RuntimeContainer} from '../../src/cluster/runtime/runtime.js'
 import {pollUntil} from '../support/eventually.js'
 
 const IMAGE = 'kcluster-test/busybox:1'
-const engine = await dockerEngineAnswers(3000)
 const cluster = `it-probes-${randomBytes(3).toString('hex')}`
 
-it('finds a Docker engine when running under CI', () => {
-  if (process.env.CI === 'true') expect(engine).toEqual({ok: true})
-  else expect(engine.ok === true || typeof engine.reason === 'string').toBe(true)
-})
+itFindsDockerUnderCI()
 
 describe.skipIf(!engine.ok)('probes against a container on the real engine', () => {
   const docker = new Docker()

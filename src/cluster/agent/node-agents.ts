@@ -55,7 +55,12 @@ export class NodeAgents implements NodeStates {
 
   /** Registers the first node, brings up every managed node in the store, then follows changes. */
   async start(): Promise<void> {
-    await this.registration(this.opts.primaryNode).register()
+    // The first node is registered here (it may not exist yet) and counts as running from the start,
+    // so the listing below does not register it a second time.
+    const primary = this.registration(this.opts.primaryNode)
+    await primary.register()
+    primary.start()
+    this.agents.set(this.opts.primaryNode, {state: 'running', registration: primary, transition: Promise.resolve()})
     const {items, resourceVersion} = await this.opts.registry.list(NODES)
     this.replace(items as unknown as Node[])
     await this.settled()

@@ -5,7 +5,7 @@
 // are other writers' and are kept, first, as the kubelet's status manager merges them.
 import type {ContainerStatus, Pod, PodCondition, PodStatus} from 'kubernetes-types/core/v1.js'
 import {rfc3339} from '../clock.js'
-import type {RuntimeContainer} from '../runtime/runtime.js'
+import {instancesOf, type RuntimeContainer} from '../runtime/runtime.js'
 
 export interface PodStatusInput {
   pod: Pod
@@ -23,7 +23,7 @@ export function planPodStatus({pod, containers, hostIP, runtimeName, now, waitin
   const old = pod.status ?? {}
   const specContainers = pod.spec?.containers ?? []
   const statusOf = (c: {name: string; image?: string}, fallbackWaiting?: {reason: string}) => {
-    const [current, previous] = instances(containers, c.name)
+    const [current, previous] = instancesOf(containers, c.name)
     return containerStatus(c.name, c.image ?? '', current, previous, runtimeName, waiting?.get(c.name) ?? (current ? undefined : fallbackWaiting), probe)
   }
   // Init containers: done when each exited 0, in order; until then app containers wait with PodInitializing.
@@ -94,11 +94,6 @@ function gatesNotReady(pod: Pod, conditions: PodCondition[]): {reason: string; m
     else if (c.status !== 'True') messages.push(`the status of pod readiness gate "${gate.conditionType}" is not "True", but ${c.status}`)
   }
   return messages.length ? {reason: 'ReadinessGatesNotReady', message: messages.join(', ')} : undefined
-}
-
-/** A container's instances, newest (highest restart count) first. */
-function instances(containers: RuntimeContainer[], name: string): RuntimeContainer[] {
-  return containers.filter((c) => c.spec.containerName === name).sort((a, b) => b.spec.restartCount - a.spec.restartCount)
 }
 
 function terminatedState(c: RuntimeContainer, runtimeName: string): NonNullable<ContainerStatus['lastState']>['terminated'] {

@@ -11,7 +11,7 @@ import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
 import type {ObjectKey, ReconcileResult, Reconciler} from '../controllers/reconciler.js'
 import {logger} from '../log.js'
-import type {ContainerRuntime, ContainerSpec, RuntimeContainer} from '../runtime/runtime.js'
+import {instancesOf, type ContainerRuntime, type ContainerSpec, type RuntimeContainer} from '../runtime/runtime.js'
 import {containerConfig, ContainerConfigError, refreshVolumes, removePodVolumes, type ContainerConfigDeps} from './container-config/container-config.js'
 import {KILLING_REASON, probeKillMessage, ProbeManager, UNHEALTHY_REASON, type ProbeManagerOptions, type ProbeTarget} from './probes/index.js'
 import {CrashBackoff, goDuration, shouldRestart} from './crash-backoff.js'
@@ -143,7 +143,7 @@ export class PodSyncReconciler implements Reconciler {
     const podIP = containers.find((c) => c.podIP)?.podIP
     const targets: ProbeTarget[] = []
     for (const spec of pod.spec?.containers ?? []) {
-      const newest = containers.filter((c) => c.spec.containerName === spec.name).sort((a, b) => b.spec.restartCount - a.spec.restartCount)[0]
+      const newest = instancesOf(containers, spec.name)[0]
       if (newest?.state.state !== 'running') continue
       targets.push({podUid: uid, namespace: pod.metadata.namespace!, podName: pod.metadata.name!, podIP, container: spec, containerId: newest.id, startedAt: newest.state.startedAt})
     }
@@ -226,7 +226,7 @@ export class PodSyncReconciler implements Reconciler {
       requeue(failed.retryAt - clock.now().getTime())
       return 'waiting'
     }
-    const instances = current.filter((h) => h.spec.containerName === c.name).sort((x, y) => y.spec.restartCount - x.spec.restartCount)
+    const instances = instancesOf(current, c.name)
     const newest = instances[0]
     let restartCount = 0
     if (newest) {

@@ -16,6 +16,7 @@ import {Controller} from '../controllers/controller.js'
 import {NamespaceLifecycle} from '../controllers/namespace-lifecycle.js'
 import {createScheduler} from '../scheduler/scheduler.js'
 import {SharedInformerFactory} from '../controllers/informers/shared-informer-factory.js'
+import {NODE_NAME_INDEX, nodeNameIndex} from '../controllers/informers/indexers.js'
 import {createReplicaSetController} from '../controllers/replicaset-controller.js'
 import {createDeploymentController} from '../controllers/deployment/deployment-controller.js'
 import {createServiceAccountController} from '../controllers/serviceaccount-controller.js'
@@ -153,6 +154,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const nodeNameOf = (pod: KubeObject) => (pod.spec as {nodeName?: string} | undefined)?.nodeName
     const gc = new GarbageCollector(registry)
     const informers = new SharedInformerFactory(store)
+    // Pod sync reads pods from this cache, and a node's pods come from its node index (not a store listing).
+    const podInformer = informers.informerFor(find('Pod'))
+    podInformer.addIndexer(NODE_NAME_INDEX, nodeNameIndex)
     // The agent wakes a pod when one of its container starts ends; podSync exists by then.
     const wakePod = (key: {namespace?: string; name: string}) => podSync.enqueue(key)
     const agents = nodes
@@ -165,7 +169,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       runtime,
       clock,
       wake: wakePod,
-      pods: informers.informerFor(find('Pod')).cache,
+      pods: podInformer.cache,
       probeExec: streams ? execViaStreams(streams) : undefined,
       containerConfig: opts.driver === 'docker' ? {registry, podsDir: join(opts.stateDir, 'pods'), hostIP} : undefined,
     })
@@ -180,12 +184,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // A kubelet that comes back (or a node that goes away) re-syncs the pods bound to it.
     wakeNode = (name: string, state: NodeAgentState | undefined) => {
       if (state === 'stopped') return
-      void registry
-        .list(find('Pod'))
-        .then(({items}) => {
-          for (const pod of items) if (nodeNameOf(pod) === name) podSync.enqueue(podKey(pod)[0]!)
-        })
-        .catch((error) => log.warn({err: error, node: name}, 'could not list the pods of a node'))
+      for (const pod of podInformer.cache.byIndex(NODE_NAME_INDEX, name)) podSync.enqueue(podKey(pod)[0]!)
     }
     controllers.push(
       podSync,

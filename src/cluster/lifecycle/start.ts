@@ -18,24 +18,17 @@ import type {Step} from './steps.js'
 import {stopControlPlane} from './stop.js'
 import {waitForApi, waitForNodeReady} from './wait-ready.js'
 
-export interface StartOptions {
+/**
+ * The node and runtime settings are ClusterConfig's (documented there): the tunable ones are kept in
+ * config.json and may change on any start; `nodes` only shapes a new cluster.
+ */
+export interface StartOptions extends Partial<Pick<ClusterConfig, (typeof TUNABLE_SETTINGS)[number] | 'nodes'>> {
   name: string
   driver: DriverRequest
   port?: number
   foreground?: boolean
   /** Also wait this long for the Node to be Ready. */
   waitMs?: number
-  /** Simulated runtime: container start delay; kept in config.json, changeable on any start. */
-  simStartDelayMs?: number
-  /** Pods each node admits; kept in config.json, changeable on any start. */
-  nodePods?: number
-  /** Nodes of a new cluster (first start only). */
-  nodes?: number
-  /** Each node's cpu and memory; kept, changeable on any start. */
-  nodeCpu?: string
-  nodeMemory?: string
-  /** Heartbeat grace before a node is NotReady; kept, changeable on any start. */
-  nodeMonitorGraceMs?: number
   home?: string
   env?: NodeJS.ProcessEnv
 }

@@ -67,6 +67,11 @@ export interface ImageResult {
   size?: number
 }
 
+/** A container's instances in a pod, newest (highest restart count) first. */
+export function instancesOf(containers: readonly RuntimeContainer[], containerName: string): RuntimeContainer[] {
+  return containers.filter((c) => c.spec.containerName === containerName).sort((a, b) => b.spec.restartCount - a.spec.restartCount)
+}
+
 export interface ContainerFilter {
   podUid?: string
   /** With podName: the containers of whatever pod has (or had) this name. */

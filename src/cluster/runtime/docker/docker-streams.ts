@@ -6,7 +6,7 @@ import {connect} from 'node:net'
 import {PassThrough, type Duplex} from 'node:stream'
 import type Docker from 'dockerode'
 import type {ExecProcess, ExecRequest, PortForwardTarget, StreamRuntime} from '../../apiserver/streams/stream-runtime.js'
-import type {RuntimeContainer} from '../runtime.js'
+import {instancesOf, type RuntimeContainer} from '../runtime.js'
 import type {DockerRuntime} from './docker-runtime.js'
 import {DockerRuntimeError} from './errors.js'
 
@@ -70,7 +70,7 @@ export class DockerStreams implements StreamRuntime {
 
   private async runningContainer(req: {namespace: string; pod: string; podUid: string; container: string}): Promise<RuntimeContainer> {
     const held = await this.runtime.list({podUid: req.podUid})
-    const running = held.filter((c) => c.spec.containerName === req.container && c.state.state === 'running').sort((a, b) => b.spec.restartCount - a.spec.restartCount)[0]
+    const running = instancesOf(held, req.container).find((c) => c.state.state === 'running')
     if (!running) throw new DockerRuntimeError(`container ${req.container} is not running in pod ${req.namespace}/${req.pod}`, 'NotFound')
     return running
   }

@@ -45,7 +45,7 @@ describe('SharedInformer', () => {
     const seen: string[] = []
     informer.addEventHandler({
       onAdd: (o) => seen.push(`add ${o.metadata.name}`),
-      onUpdate: (old, o) => seen.push(`update ${o.metadata.name} ${old.data?.v ?? '-'}->${(o as {data?: {v?: string}}).data?.v}`),
+      onUpdate: (old, o) => seen.push(`update ${o.metadata.name} ${(old as {data?: {v?: string}}).data?.v ?? '-'}->${(o as {data?: {v?: string}}).data?.v}`),
       onDelete: (o) => seen.push(`delete ${o.metadata.name}`),
     })
     expect(informer.hasSynced()).toBe(false)
@@ -80,11 +80,11 @@ describe('SharedInformer', () => {
     informer.addEventHandler({onDelete: (o) => deleted.push(o.metadata.name!)})
     start(informer)
     await informer.whenSynced()
-    await pollUntil(() => tracked.watches.length === 1, 'watch opened')
+    await pollUntil(async () => tracked.watches.length === 1, 'watch opened', 5_000, 10)
     // The watch ends before the deletion is committed, so only the relist can notice it.
     tracked.watches[0].close()
     await t.registry.delete(CONFIGMAPS, 'default', 'vanishes')
-    await pollUntil(() => deleted.length === 1, 'delete reported by the relist')
+    await pollUntil(async () => deleted.length === 1, 'delete reported by the relist', 5_000, 10)
     expect(deleted).toEqual(['vanishes'])
     expect(informer.cache.list().map((o) => o.metadata.name)).toEqual(['stays'])
     expect(tracked.watches.length).toBe(2)
@@ -96,11 +96,11 @@ describe('SharedInformer', () => {
     const first = informer.acquire()
     const second = informer.acquire()
     await informer.whenSynced()
-    await pollUntil(() => tracked.watches.length === 1, 'watch opened')
+    await pollUntil(async () => tracked.watches.length === 1, 'watch opened', 5_000, 10)
     first()
     first()
     await create('x')
-    await pollUntil(() => informer.cache.get('default', 'x') !== undefined, 'still watching with one user')
+    await pollUntil(async () => informer.cache.get('default', 'x') !== undefined, 'still watching with one user', 5_000, 10)
     second()
     await new Promise((r) => setTimeout(r, 20))
     await create('y')
