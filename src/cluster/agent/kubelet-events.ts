@@ -6,7 +6,7 @@ import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
 import {EventRecorder} from '../events/recorder.js'
-import type {ImageResult} from '../runtime/runtime.js'
+import type {ImageResult, PullProgress} from '../runtime/runtime.js'
 
 export class KubeletEvents {
   private readonly recorders = new Map<string, EventRecorder>()
@@ -15,6 +15,12 @@ export class KubeletEvents {
 
   pulling(pod: Pod, node: string, container: string, image: string): void {
     this.record(pod, node, container, 'Pulling', `Pulling image "${image}"`)
+  }
+
+  /** Not one of the kubelet's: a slow pull's progress, so `kubectl describe pod` shows it moving. */
+  pullProgress(pod: Pod, node: string, container: string, image: string, progress: PullProgress): void {
+    const bytes = progress.totalBytes > 0 ? `, ${megabytes(progress.downloadedBytes)} of ${megabytes(progress.totalBytes)}` : ''
+    this.record(pod, node, container, 'Pulling', `Pulling image "${image}": ${progress.layersDone} of ${progress.layers} layers done${bytes}`)
   }
 
   pulled(pod: Pod, node: string, container: string, image: string, result: ImageResult, elapsedMs: number): void {
@@ -65,4 +71,8 @@ export class KubeletEvents {
 /** Go's Duration.String() for the durations a pull takes, e.g. 1.234s or 850ms. */
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(1)} MB`
 }

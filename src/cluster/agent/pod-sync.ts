@@ -11,7 +11,7 @@ import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
 import type {ObjectKey, ReconcileResult, Reconciler} from '../controllers/reconciler.js'
 import {logger} from '../log.js'
-import {instancesOf, type ContainerRuntime, type ContainerSpec, type RuntimeContainer} from '../runtime/runtime.js'
+import {instancesOf, type ContainerRuntime, type ContainerSpec, type PullObserver, type RuntimeContainer} from '../runtime/runtime.js'
 import {containerConfig, ContainerConfigError, refreshVolumes, removePodVolumes, type ContainerConfigDeps} from './container-config/container-config.js'
 import {KILLING_REASON, probeKillMessage, ProbeManager, UNHEALTHY_REASON, type ProbeManagerOptions, type ProbeTarget} from './probes/index.js'
 import {CrashBackoff, goDuration, shouldRestart} from './crash-backoff.js'
@@ -57,6 +57,8 @@ export interface PodSyncOptions {
 const CONFIG_RETRY_MS = 10_000
 /** The kubelet's periodic resync, which also refreshes configMap/secret/downwardAPI volume files. */
 const VOLUME_RESYNC_MS = 60_000
+/** How often a running pull reports its progress as an event (the kubelet reports none; a slow pull should not look stuck). */
+const PULL_PROGRESS_EVENT_MS = 5_000
 
 export class PodSyncReconciler implements Reconciler {
   readonly name = 'pod-sync'
@@ -114,7 +116,11 @@ export class PodSyncReconciler implements Reconciler {
     const mine = pod && node === 'running' ? held.filter((c) => c.spec.podUid === pod.metadata.uid) : []
     const orphans = held.filter((c) => !mine.includes(c))
     await this.removeAll(orphans, 0)
-    for (const uid of new Set(orphans.map((c) => c.spec.podUid))) await this.forgetPod(uid)
+    const gone = new Set(orphans.map((c) => c.spec.podUid))
+    // A pod deleted at once (grace 0) before its first container may have left only its sandbox.
+    const kept = pod && node === 'running' ? pod.metadata.uid : undefined
+    for (const [uid, known] of this.podsByUid) if (sameKey(known.key, key) && uid !== kept) gone.add(uid)
+    for (const uid of gone) await this.forgetPod(uid)
     if (!pod || node !== 'running') return
 
     if (pod.metadata.deletionTimestamp) return this.finishDeletion(pod, mine)
@@ -172,6 +178,7 @@ export class PodSyncReconciler implements Reconciler {
     for (const key of this.startFailures.keys()) if (key.startsWith(`${uid}/`)) this.startFailures.delete(key)
     this.pullBackoff.forget(`${uid}/`)
     if (this.opts.containerConfig) await removePodVolumes(this.opts.containerConfig, uid).catch(() => undefined)
+    await this.opts.runtime.removePod?.(uid).catch((error) => this.log.warn({err: error, podUid: uid}, 'pod sandbox removal failed'))
   }
 
   /**
@@ -264,7 +271,7 @@ export class PodSyncReconciler implements Reconciler {
       let config: Partial<ContainerSpec> = {}
       if (this.opts.containerConfig) {
         try {
-          config = await containerConfig(this.opts.containerConfig, pod, c, pod.status?.podIP)
+          config = await containerConfig(this.opts.containerConfig, pod, c, await this.podIP(pod))
         } catch (error) {
           if (!(error instanceof ContainerConfigError)) throw error
           const waiting = error.waitingReason === 'CreateContainerConfigError' ? {reason: error.waitingReason, message: error.message} : undefined
@@ -277,12 +284,11 @@ export class PodSyncReconciler implements Reconciler {
       const pullStart = Date.now()
       let pulled: Awaited<ReturnType<ContainerRuntime['ensureImage']>>
       try {
-        pulled = await runtime.ensureImage(image, policy)
+        pulled = await runtime.ensureImage(image, policy, this.pullObserver(pod, node, c.name, image))
       } catch (error) {
         this.imageFailed(pod, c, error)
         return
       }
-      if (pulled.pulled) this.events.pulling(pod, node, c.name, image)
       this.events.pulled(pod, node, c.name, image, pulled, Date.now() - pullStart)
       this.events.created(pod, node, c.name)
       const started = await runtime.start({
@@ -326,6 +332,37 @@ export class PodSyncReconciler implements Reconciler {
    * An image that cannot be had: ErrImageNeverPull, or ErrImagePull then ImagePullBackOff on the
    * kubelet's image back-off, with its events.
    */
+  /** The pod's IP for env and the downward API: from its status, else from the sandbox made now (the first container's start). */
+  private async podIP(pod: Pod): Promise<string | undefined> {
+    const {runtime} = this.opts
+    if (pod.status?.podIP || !runtime.preparePod) return pod.status?.podIP
+    try {
+      return (await runtime.preparePod({namespace: pod.metadata!.namespace!, podName: pod.metadata!.name!, podUid: pod.metadata!.uid!})).podIP
+    } catch (error) {
+      // runtime.start makes the sandbox again and reports the failure as the container's; nothing is lost by going on.
+      this.log.warn({err: error, pod: `${pod.metadata!.namespace}/${pod.metadata!.name}`}, 'pod sandbox not ready before the first container')
+      return undefined
+    }
+  }
+
+  /** The kubelet's Pulling event when a pull starts, then a progress event at most every PULL_PROGRESS_EVENT_MS while it runs. */
+  private pullObserver(pod: Pod, node: string, container: string, image: string): PullObserver {
+    const {clock} = this.opts
+    let lastReport = 0
+    return {
+      pullStarted: () => {
+        lastReport = clock.now().getTime()
+        this.events.pulling(pod, node, container, image)
+      },
+      progress: (progress) => {
+        const now = clock.now().getTime()
+        if (now - lastReport < PULL_PROGRESS_EVENT_MS || progress.layers === 0) return
+        lastReport = now
+        this.events.pullProgress(pod, node, container, image, progress)
+      },
+    }
+  }
+
   private imageFailed(pod: KubeObject & Pod, c: Container, error: unknown): void {
     const id = `${pod.metadata.uid}/${c.name}`
     const node = pod.spec!.nodeName!
@@ -414,6 +451,10 @@ export class PodSyncReconciler implements Reconciler {
       }),
     )
   }
+}
+
+function sameKey(a: ObjectKey, b: ObjectKey): boolean {
+  return a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '')
 }
 
 /** Volumes whose files follow API objects and so are rewritten on the periodic resync. */

@@ -9,6 +9,7 @@ import {startApiServer, type ApiServer} from '../apiserver/server.js'
 import {NodeAgents, type NodeAgentState} from '../agent/node-agents.js'
 import {hostCapacity, nodeObject} from '../agent/node-spec.js'
 import {PodSyncReconciler} from '../agent/pod-sync.js'
+import {podKeysReferencing} from '../agent/pod-references.js'
 import {PodLogReader} from '../agent/pod-logs.js'
 import {execViaStreams} from '../agent/probes/index.js'
 import {rfc3339, systemClock, type Clock} from '../clock.js'
@@ -16,7 +17,7 @@ import {Controller} from '../controllers/controller.js'
 import {NamespaceLifecycle} from '../controllers/namespace-lifecycle.js'
 import {createScheduler} from '../scheduler/scheduler.js'
 import {SharedInformerFactory} from '../controllers/informers/shared-informer-factory.js'
-import {NODE_NAME_INDEX, nodeNameIndex} from '../controllers/informers/indexers.js'
+import {NAMESPACE_INDEX, NODE_NAME_INDEX, nodeNameIndex} from '../controllers/informers/indexers.js'
 import {createReplicaSetController} from '../controllers/replicaset-controller.js'
 import {createDeploymentController} from '../controllers/deployment/deployment-controller.js'
 import {createServiceAccountController} from '../controllers/serviceaccount-controller.js'
@@ -177,7 +178,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const podSync: Controller = new Controller({
       store,
       reconciler: podSyncReconciler,
-      sources: [{resource: find('Pod'), keysFor: (pod) => (agents.stateOf(nodeNameOf(pod) ?? '') === 'running' ? podKey(pod) : [])}],
+      sources: [
+        {resource: find('Pod'), keysFor: (pod) => (agents.stateOf(nodeNameOf(pod) ?? '') === 'running' ? podKey(pod) : [])},
+        // A changed ConfigMap or Secret rewrites the volume files of the pods using it (simulated pods have no files).
+        ...(opts.driver === 'docker' ? (['ConfigMap', 'Secret'] as const) : []).map((kind) => ({
+          resource: find(kind),
+          keysFor: (source: KubeObject) => podKeysReferencing(source, kind, (namespace) => podInformer.cache.byIndex(NAMESPACE_INDEX, namespace)),
+        })),
+      ],
       workers: 2,
       informers,
     })

@@ -67,6 +67,20 @@ export interface ImageResult {
   size?: number
 }
 
+/** Where a pull stands, summed over the image's layers (sizes are the compressed ones the engine reports). */
+export interface PullProgress {
+  layers: number
+  layersDone: number
+  downloadedBytes: number
+  totalBytes: number
+}
+
+/** Told when a pull really starts (after the policy said the image must be fetched), then as it progresses. */
+export interface PullObserver {
+  pullStarted(): void
+  progress?(progress: PullProgress): void
+}
+
 /** A container's instances in a pod, newest (highest restart count) first. */
 export function instancesOf(containers: readonly RuntimeContainer[], containerName: string): RuntimeContainer[] {
   return containers.filter((c) => c.spec.containerName === containerName).sort((a, b) => b.spec.restartCount - a.spec.restartCount)
@@ -84,11 +98,19 @@ export interface ContainerRuntime {
   /** Whether this runtime can run here now (engine reachable, permissions ok). */
   available(): Promise<{ok: true} | {ok: false; reason: string; fix: string}>
   /** Make the image present locally according to the pull policy; says whether it had to pull (for the kubelet's events). */
-  ensureImage(image: string, pullPolicy: 'Always' | 'IfNotPresent' | 'Never'): Promise<ImageResult>
+  ensureImage(image: string, pullPolicy: 'Always' | 'IfNotPresent' | 'Never', observer?: PullObserver): Promise<ImageResult>
+  /**
+   * Sets up the pod's network namespace before any of its containers, as the kubelet's RunPodSandbox
+   * does, so that status.podIP is known to env and the downward API of the first container. Runtimes
+   * whose pods get their IP with the first container leave it out.
+   */
+  preparePod?(pod: Pick<ContainerSpec, 'namespace' | 'podName' | 'podUid'>): Promise<{podIP?: string}>
   /** Create and start one container; resolves once it is running (or failed to start). */
   start(spec: ContainerSpec): Promise<RuntimeContainer>
   /** Stop a container, giving it `graceSeconds` before it is killed. */
   stop(id: string, graceSeconds: number): Promise<void>
+  /** Removes what preparePod set up, when the pod has no container left. */
+  removePod?(podUid: string): Promise<void>
   /** Remove a container (stopped or not). */
   remove(id: string): Promise<void>
   /** Every container this runtime holds for the cluster; this is how state is recovered after a restart. */

@@ -231,7 +231,7 @@ spec: {selector: {app: probed}, ports: [{port: 80, targetPort: 8080}]}
     await k.kubectlOk(['delete', 'pod/probed', 'service/probed', '--wait=true', '--timeout=30s'])
   }, 90_000)
 
-  it('env from literals, a ConfigMap and a Secret, and ConfigMap/Secret volumes reach the container', async () => {
+  it('env (literal, envFrom, ConfigMap/Secret keys, status.podIP) and ConfigMap/Secret volumes reach the container; a ConfigMap update reaches the file', async () => {
     const k = cluster()
     await apply(
       k,
@@ -254,12 +254,15 @@ spec:
   - name: app
     image: ${IMAGE}
     imagePullPolicy: Never
-    command: [sh, -c, 'echo GREETING=$GREETING COLOR=$COLOR PASSWORD=$PASSWORD POD=$POD_NAME; cat /etc/app/app.conf /etc/creds/password; echo; sleep 30']
+    command: [sh, -c, 'echo GREETING=$GREETING COLOR=$COLOR PASSWORD=$PASSWORD POD=$POD_NAME CM_color=$CM_color; echo POD_IP=$POD_IP; cat /etc/app/app.conf /etc/creds/password; echo; sleep 3600']
+    envFrom:
+    - {configMapRef: {name: settings}, prefix: CM_}
     env:
     - {name: GREETING, value: hello}
     - {name: COLOR, valueFrom: {configMapKeyRef: {name: settings, key: color}}}
     - {name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}
     - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
     volumeMounts:
     - {name: conf, mountPath: /etc/app}
     - {name: creds, mountPath: /etc/creds}
@@ -273,8 +276,50 @@ spec:
       const out = await k.kubectlOk(['logs', 'configured'])
       return out.includes('s3cret') ? out : undefined
     }, 'the configured output')
-    expect(logs.split('\n').slice(0, 3)).toEqual(['GREETING=hello COLOR=blue PASSWORD=s3cret POD=configured', 'mode=fast', 's3cret'])
+    // The first container of a pod already sees its IP: the sandbox is made before its env is worked out.
+    const podIP = await k.kubectlOk(['get', 'pod', 'configured', '-o', 'jsonpath={.status.podIP}'])
+    expect(podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+    expect(logs.split('\n').slice(0, 4)).toEqual(['GREETING=hello COLOR=blue PASSWORD=s3cret POD=configured CM_color=blue', `POD_IP=${podIP}`, 'mode=fast', 's3cret'])
+
+    // The mounted file follows the ConfigMap while the container runs (the kubelet's atomic ..data swap).
+    await k.kubectlOk(['patch', 'configmap', 'settings', '--type=merge', '-p', '{"data":{"app.conf":"mode=careful\\n"}}'])
+    const updatedAfter = Date.now()
+    const conf = await eventually(async () => {
+      const out = (await k.kubectlOk(['exec', 'configured', '--', 'cat', '/etc/app/app.conf'])).trim()
+      return out === 'mode=careful' ? out : undefined
+    }, 'the updated ConfigMap file', 20_000)
+    expect(conf).toBe('mode=careful')
+    // Woken by the ConfigMap's watch event, not by the 60 s resync.
+    expect(Date.now() - updatedAfter).toBeLessThan(10_000)
     await k.kubectlOk(['delete', 'pod/configured', 'configmap/settings', 'secret/creds', '--wait=true', '--timeout=60s', '--grace-period=1'])
+  })
+
+  it('a container that allocates beyond its memory limit is OOMKilled, and kubectl shows it', async () => {
+    const k = cluster()
+    // The shell doubles a string until the 16 MiB limit stops it; without a limit it would take all memory, so the loop is bounded at 2^30 bytes.
+    await apply(
+      k,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: hog}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: ${IMAGE}
+    imagePullPolicy: Never
+    command: [sh, -c, 'x=0123456789abcdef; i=0; while [ $i -lt 26 ]; do x=$x$x; i=$((i+1)); done; echo survived']
+    resources: {limits: {memory: 16Mi}}
+`,
+    )
+    const terminated = await eventually(async () => {
+      const p = JSON.parse(await k.kubectlOk(['get', 'pod', 'hog', '-o', 'json']))
+      return p.status.containerStatuses?.[0]?.state?.terminated
+    }, 'the hog to terminate', 60_000)
+    expect(terminated).toMatchObject({reason: 'OOMKilled', exitCode: 137})
+    expect((await k.kubectlOk(['get', 'pod', 'hog', '--no-headers'])).split(/\s+/)[2]).toBe('OOMKilled')
+    expect(await k.kubectlOk(['get', 'pod', 'hog', '-o', 'jsonpath={.status.phase}'])).toBe('Failed')
+    await k.kubectlOk(['delete', 'pod', 'hog', '--wait=true', '--timeout=30s'])
   })
 
   it('an image that is not there with imagePullPolicy Never waits as ErrImageNeverPull, retried on a back-off, not in a loop', async () => {

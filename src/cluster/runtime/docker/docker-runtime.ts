@@ -6,13 +6,13 @@ import Docker from 'dockerode'
 import type {ContainerInspectInfo} from 'dockerode'
 import type {Clock} from '../../clock.js'
 import {logger} from '../../log.js'
-import type {ContainerFilter, ContainerRuntime, ContainerSpec, ImageResult, RuntimeContainer} from '../runtime.js'
+import type {ContainerFilter, ContainerRuntime, ContainerSpec, ImageResult, PullObserver, RuntimeContainer} from '../runtime.js'
 import {dockerAvailability, type Availability} from './availability.js'
 import {ContainerEvents} from './container-events.js'
 import {containerState} from './container-state.js'
 import {appCreateOptions} from './create-options.js'
 import {DockerRuntimeError, engineStatus, tolerating} from './errors.js'
-import {ensureImage, type PullPolicy, type PullProgress} from './image-pull.js'
+import {ensureImage, type PullPolicy} from './image-pull.js'
 import {LABEL, labelFilter, specFromLabels} from './labels.js'
 import {containerLogs, followLogs, type FollowLogsOptions} from './log-stream.js'
 import {ensurePauseImage} from './pause-image.js'
@@ -25,8 +25,6 @@ export interface DockerRuntimeOptions {
   clock: Clock
   /** The engine client; the default one reads DOCKER_HOST or /var/run/docker.sock. */
   docker?: Docker
-  /** Pull progress events, for the agent's or the CLI's display. */
-  onPullProgress?: (event: PullProgress) => void
 }
 
 export class DockerRuntime implements ContainerRuntime {
@@ -48,8 +46,19 @@ export class DockerRuntime implements ContainerRuntime {
     return dockerAvailability(this.docker)
   }
 
-  ensureImage(image: string, pullPolicy: PullPolicy): Promise<ImageResult> {
-    return ensureImage(this.docker, image, pullPolicy, this.opts.onPullProgress)
+  ensureImage(image: string, pullPolicy: PullPolicy, observer?: PullObserver): Promise<ImageResult> {
+    return ensureImage(this.docker, image, pullPolicy, observer)
+  }
+
+  /** The pod's sandbox, made now if it is not there; it goes with the pod's last container, or with removePod. */
+  async preparePod(pod: Pick<ContainerSpec, 'namespace' | 'podName' | 'podUid'>): Promise<{podIP?: string}> {
+    const sandbox = await this.podLock.run(pod.podUid, () => ensureSandbox({docker: this.docker, cluster: this.cluster, ensurePauseImage: () => this.ensurePauseImage()}, pod))
+    return {podIP: sandbox.ip}
+  }
+
+  /** Removes the pod's sandbox when none of its containers is left (a pod deleted before its first container started). */
+  async removePod(podUid: string): Promise<void> {
+    await this.podLock.run(podUid, () => removeSandboxIfUnused(this.docker, this.cluster, podUid))
   }
 
   /** Resolves once the process runs, or with its exit (or StartError) state if it could not start or died at once. */

@@ -1,18 +1,12 @@
 // imagePullPolicy against the local engine: Never uses what is there or fails as ErrImageNeverPull,
 // IfNotPresent pulls only what is missing, Always pulls. Pulls stream progress from the engine.
 import type Dockerode from 'dockerode'
-import type {ImageResult} from '../runtime.js'
+import type {ImageResult, PullObserver} from '../runtime.js'
 import {DockerRuntimeError, engineStatus} from './errors.js'
 import {followToEnd} from './pause-image.js'
+import {PullProgressTracker, type EngineProgressMessage} from './pull-progress.js'
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never'
-
-export interface PullProgress {
-  image: string
-  status?: string
-  id?: string
-  progressDetail?: {current?: number; total?: number}
-}
 
 /** What to do given the policy and whether the engine has the image already. */
 export function pullDecision(policy: PullPolicy, present: boolean): 'use' | 'pull' | 'fail' {
@@ -37,7 +31,7 @@ export async function localImageSize(docker: Dockerode, image: string): Promise<
   }
 }
 
-export async function ensureImage(docker: Dockerode, image: string, policy: PullPolicy, onProgress?: (event: PullProgress) => void): Promise<ImageResult> {
+export async function ensureImage(docker: Dockerode, image: string, policy: PullPolicy, observer?: PullObserver): Promise<ImageResult> {
   if (!image) throw new DockerRuntimeError('image name is empty', 'ErrImagePull')
   const reference = withDefaultTag(image)
   const size = await localImageSize(docker, reference)
@@ -47,9 +41,14 @@ export async function ensureImage(docker: Dockerode, image: string, policy: Pull
     // The kubelet's own wording, which `kubectl describe pod` users search for.
     throw new DockerRuntimeError(`Container image "${image}" is not present with pull policy of Never`, 'ErrImageNeverPull')
   }
+  observer?.pullStarted()
+  const tracker = new PullProgressTracker()
   try {
     const stream = await docker.pull(reference)
-    await followToEnd(docker, stream, (event) => onProgress?.({image, ...event}))
+    await followToEnd(docker, stream, (message) => {
+      const progress = tracker.add(message as EngineProgressMessage)
+      observer?.progress?.(progress)
+    })
   } catch (error) {
     throw new DockerRuntimeError(`Failed to pull image "${image}": ${(error as Error).message}`, 'ErrImagePull', {cause: error})
   }

@@ -3,6 +3,19 @@ import {PassThrough} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 import {ensureImage, pullDecision, withDefaultTag} from '../../../../src/cluster/runtime/docker/image-pull.js'
 
+/** What Docker 20.10 streams for a two-layer image: one layer already there, one downloaded in two steps. */
+const ENGINE_PULL_MESSAGES = [
+  {status: 'Pulling from library/app', id: 'latest'},
+  {status: 'Already exists', id: 'aaa111'},
+  {status: 'Pulling fs layer', id: 'bbb222'},
+  {status: 'Downloading', id: 'bbb222', progressDetail: {current: 400, total: 1000}},
+  {status: 'Downloading', id: 'bbb222', progressDetail: {current: 1000, total: 1000}},
+  {status: 'Download complete', id: 'bbb222'},
+  {status: 'Pull complete', id: 'bbb222'},
+  {status: 'Digest: sha256:0123'},
+  {status: 'Status: Downloaded newer image for app:latest'},
+]
+
 /** An engine that holds `images` and, when pulled, records the reference and adds it. */
 function fakeEngine(images: Record<string, number>, pullError?: string) {
   const pulls: string[] = []
@@ -16,7 +29,11 @@ function fakeEngine(images: Record<string, number>, pullError?: string) {
     pull: async (name: string) => {
       pulls.push(name)
       const stream = new PassThrough()
-      stream.end(JSON.stringify(pullError ? {error: pullError} : {status: 'Downloaded'}) + '\n')
+      const messages = pullError ? [{error: pullError}] : ENGINE_PULL_MESSAGES
+      setImmediate(() => {
+        for (const m of messages) stream.write(JSON.stringify(m))
+        stream.end()
+      })
       if (!pullError) images[name] = 42
       return stream
     },
@@ -66,13 +83,23 @@ describe('ensureImage', () => {
     await expect(ensureImage(docker, 'app:1', 'Never')).rejects.toMatchObject({code: 'ErrImageNeverPull', message: 'Container image "app:1" is not present with pull policy of Never'})
   })
 
-  it('pulls a missing image under IfNotPresent and a present one under Always, reporting progress', async () => {
+  it('pulls a missing image under IfNotPresent and a present one under Always, telling the observer first, then the layers', async () => {
     const {docker, pulls} = fakeEngine({'web:2': 10})
-    const progress: unknown[] = []
-    expect(await ensureImage(docker, 'app', 'IfNotPresent', (e) => progress.push(e))).toEqual({pulled: true, size: 42})
+    const seen: unknown[] = []
+    const observer = {pullStarted: () => seen.push(`started with ${pulls.length} pulls made`), progress: (p: unknown) => seen.push(p)}
+    expect(await ensureImage(docker, 'app', 'IfNotPresent', observer)).toEqual({pulled: true, size: 42})
+    expect(seen[0]).toBe('started with 0 pulls made')
+    expect(seen.at(-1)).toEqual({layers: 2, layersDone: 2, downloadedBytes: 1000, totalBytes: 1000})
+    expect(seen).toContainEqual({layers: 2, layersDone: 1, downloadedBytes: 400, totalBytes: 1000})
     expect(await ensureImage(docker, 'web:2', 'Always')).toEqual({pulled: true, size: 42})
     expect(pulls).toEqual(['app:latest', 'web:2'])
-    expect(progress).toEqual([{image: 'app', status: 'Downloaded'}])
+  })
+
+  it('does not tell the observer about a pull that does not happen', async () => {
+    const {docker} = fakeEngine({'app:1': 5})
+    const seen: string[] = []
+    await ensureImage(docker, 'app:1', 'IfNotPresent', {pullStarted: () => seen.push('started')})
+    expect(seen).toEqual([])
   })
 
   it('reports an error inside the pull stream as ErrImagePull', async () => {
