@@ -1,25 +1,30 @@
 // The node side of `kubectl logs`: find the pod's container in the runtime and return its output,
-// shaped by tailLines/limitBytes. Streaming (follow) arrives with the Docker runtime's log streams.
+// shaped as the kubelet shapes it: only what came since a time, stamped if asked, then the last
+// tailLines lines, then at most limitBytes bytes.
 import type {Readable} from 'node:stream'
 import type {KubeObject} from '../api/types.js'
-import type {ContainerRuntime} from '../runtime/runtime.js'
+import type {ContainerRuntime, LogQuery} from '../runtime/runtime.js'
 
-export interface LogOptions {
+export interface LogOptions extends LogQuery {
   previous: boolean
   tailLines?: number
   limitBytes?: number
-  timestamps: boolean
+}
+
+export interface FollowOptions extends LogQuery {
+  tailLines?: number
+  signal: AbortSignal
 }
 
 export class PodLogReader {
   constructor(private readonly runtime: ContainerRuntime) {}
 
   /** A live stream of the container's output, where the runtime has one (Docker); undefined otherwise. */
-  async follow(pod: KubeObject, containerId: string, opts: {tailLines?: number; signal: AbortSignal}): Promise<Readable | undefined> {
+  async follow(pod: KubeObject, containerId: string, opts: FollowOptions): Promise<Readable | undefined> {
     if (!this.runtime.followLogs) return undefined
     const target = (await this.runtime.list({podUid: pod.metadata.uid})).find((c) => c.id === containerId)
     if (!target) return undefined
-    return this.runtime.followLogs(target.id, {tail: opts.tailLines, signal: opts.signal})
+    return this.runtime.followLogs(target.id, {tail: opts.tailLines, signal: opts.signal, timestamps: opts.timestamps, since: opts.since})
   }
 
   /**
@@ -29,11 +34,7 @@ export class PodLogReader {
   async read(pod: KubeObject, containerId: string, opts: LogOptions): Promise<string | undefined> {
     const target = (await this.runtime.list({podUid: pod.metadata.uid})).find((c) => c.id === containerId)
     if (!target) return undefined
-    let text = await this.runtime.logs(target.id)
-    if (opts.timestamps) {
-      const stamp = target.state.state === 'running' ? target.state.startedAt.toISOString().replace('Z', '000000Z') : new Date().toISOString()
-      text = text.split('\n').map((line, i, all) => (i === all.length - 1 && line === '' ? line : `${stamp} ${line}`)).join('\n')
-    }
+    let text = await this.runtime.logs(target.id, {timestamps: opts.timestamps, since: opts.since})
     if (opts.tailLines !== undefined) {
       const lines = text.split('\n')
       const trailing = lines[lines.length - 1] === '' ? lines.pop() : undefined

@@ -67,6 +67,12 @@ export interface ImageResult {
   size?: number
 }
 
+/** What `kubectl logs --timestamps --since/--since-time` ask of a container's output. */
+export interface LogQuery {
+  timestamps?: boolean
+  since?: Date
+}
+
 /** Where a pull stands, summed over the image's layers (sizes are the compressed ones the engine reports). */
 export interface PullProgress {
   layers: number
@@ -115,15 +121,15 @@ export interface ContainerRuntime {
   remove(id: string): Promise<void>
   /** Every container this runtime holds for the cluster; this is how state is recovered after a restart. */
   list(filter?: ContainerFilter): Promise<RuntimeContainer[]>
-  /** The container's output so far. */
-  logs(id: string): Promise<string>
+  /** The container's output so far, each line prefixed with its RFC 3339 time if asked, only what came at or after `since`. */
+  logs(id: string, query?: LogQuery): Promise<string>
   /**
    * The pod has terminated (Succeeded or Failed): release what keeps it alive besides its containers
    * (Docker: stop the sandbox, freeing its IP), keeping the containers for `kubectl logs`.
    */
   stopPod?(podUid: string): Promise<void>
   /** Output so far (the last `tail` lines), then new output until the container stops or `signal` aborts (`kubectl logs -f`). */
-  followLogs?(id: string, options?: {tail?: number; signal?: AbortSignal}): Promise<import('node:stream').Readable>
+  followLogs?(id: string, options?: LogQuery & {tail?: number; signal?: AbortSignal}): Promise<import('node:stream').Readable>
   /**
    * Calls `listener` when a container changes state on its own (its process exited), like the
    * kubelet's PLEG; returns the unsubscribe function. A runtime without it is only looked at when

@@ -162,6 +162,45 @@ spec:
     expect(seen[2]!.at - seen[0]!.at).toBeGreaterThan(1000)
   })
 
+  it('kubectl logs takes deployment/x, -l, --tail, --timestamps (each line its own time), --since and --since-time', async () => {
+    const k = cluster()
+    await apply(
+      k,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: talker}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: talker}}
+  template:
+    metadata: {labels: {app: talker}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [{name: app, image: ${IMAGE}, imagePullPolicy: Never, command: [sh, -c, 'echo first; sleep 2; echo second; exec sleep 3600']}]
+`,
+    )
+    await k.kubectlOk(['rollout', 'status', 'deployment/talker', '--timeout=60s'])
+    const pods = (await k.kubectlOk(['get', 'pods', '-l', 'app=talker', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ')
+    const stamped = await eventually(async () => {
+      const out = await k.kubectlOk(['logs', pods[0]!, '--timestamps'])
+      return out.includes('second') ? out.split('\n') : undefined
+    }, 'both lines', 20_000)
+    const [first, second] = stamped.map((line) => /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) (\w+)$/.exec(line)!)
+    expect([first![2], second![2]]).toEqual(['first', 'second'])
+    // Per-line times from the engine: two seconds apart, not the container's start time repeated.
+    expect(Date.parse(second![1]!) - Date.parse(first![1]!)).toBeGreaterThan(1500)
+    expect(await k.kubectlOk(['logs', pods[0]!, `--since-time=${second![1]}`])).toBe('second')
+    expect(await k.kubectlOk(['logs', pods[0]!, '--since=1h'])).toBe('first\nsecond')
+    expect(await k.kubectlOk(['logs', pods[0]!, '--tail=1'])).toBe('second')
+    expect(await k.kubectlOk(['logs', 'deployment/talker'])).toBe('first\nsecond')
+    const both = await eventually(async () => {
+      const out = (await k.kubectlOk(['logs', '-l', 'app=talker', '--prefix'])).split('\n').sort()
+      return out.length === 4 ? out : undefined
+    }, 'both pods\' lines')
+    expect(both).toEqual(pods.flatMap((p) => [`[pod/${p}/app] first`, `[pod/${p}/app] second`]).sort())
+    await k.kubectlOk(['delete', 'deployment', 'talker', '--wait=true', '--timeout=60s'])
+  })
+
   it('a container that exits 1 goes into CrashLoopBackOff with restarts counted, and logs --previous shows the crash', async () => {
     const k = cluster()
     await apply(

@@ -6,7 +6,7 @@ import Docker from 'dockerode'
 import type {ContainerInspectInfo} from 'dockerode'
 import type {Clock} from '../../clock.js'
 import {logger} from '../../log.js'
-import type {ContainerFilter, ContainerRuntime, ContainerSpec, ImageResult, PullObserver, RuntimeContainer} from '../runtime.js'
+import type {ContainerFilter, ContainerRuntime, ContainerSpec, ImageResult, LogQuery, PullObserver, RuntimeContainer} from '../runtime.js'
 import {dockerAvailability, type Availability} from './availability.js'
 import {ContainerEvents} from './container-events.js'
 import {containerState} from './container-state.js'
@@ -127,16 +127,15 @@ export class DockerRuntime implements ContainerRuntime {
     return this.events.subscribe(listener)
   }
 
-  async logs(id: string): Promise<string> {
+  async logs(id: string, query?: LogQuery): Promise<string> {
     try {
-      return await containerLogs(this.docker, id)
+      return await containerLogs(this.docker, id, query)
     } catch (error) {
       if (engineStatus(error) === 404) throw new DockerRuntimeError(`container ${id} not found`, 'NotFound', {cause: error})
       throw error
     }
   }
 
-  /** Output so far, then live output until the container stops or the signal aborts (`kubectl logs -f`). */
   /** A terminated pod's sandbox is stopped, as the kubelet stops it; its exited containers stay for logs. */
   async stopPod(podUid: string): Promise<void> {
     await this.podLock.run(podUid, async () => {
@@ -146,6 +145,7 @@ export class DockerRuntime implements ContainerRuntime {
     })
   }
 
+  /** Output so far, then live output until the container stops or the signal aborts (`kubectl logs -f`). */
   followLogs(id: string, options?: FollowLogsOptions): Promise<Readable> {
     return followLogs(this.docker, id, options)
   }

@@ -8,7 +8,7 @@ import {randomBytes} from 'node:crypto'
 import {appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import type {Clock} from '../../clock.js'
-import type {ContainerFilter, ContainerRuntime, ContainerSpec, ImageResult, RuntimeContainer} from '../runtime.js'
+import type {ContainerFilter, ContainerRuntime, ContainerSpec, ImageResult, LogQuery, RuntimeContainer} from '../runtime.js'
 
 export interface SimulatedRuntimeOptions {
   clock: Clock
@@ -123,10 +123,14 @@ export class SimulatedRuntime implements ContainerRuntime {
       .map(toRuntime)
   }
 
-  async logs(id: string): Promise<string> {
+  /** One line, written when the container started: that is its time for --timestamps and --since. */
+  async logs(id: string, query: LogQuery = {}): Promise<string> {
     const record = this.containers.get(id)
     if (!record) throw new Error(`container ${id} not found`)
-    return `simulated container ${record.spec.containerName} (${record.spec.image}) of pod ${record.spec.namespace}/${record.spec.podName}\n`
+    const startedAt = 'startedAt' in record.state && record.state.startedAt ? new Date(record.state.startedAt) : this.opts.clock.now()
+    if (query.since && startedAt < query.since) return ''
+    const line = `simulated container ${record.spec.containerName} (${record.spec.image}) of pod ${record.spec.namespace}/${record.spec.podName}\n`
+    return query.timestamps ? `${rfc3339Nano(startedAt)} ${line}` : line
   }
 
   /** Write the whole table as a compact snapshot (the control plane calls this when it stops). */
@@ -250,4 +254,9 @@ function toRuntime(record: PersistedContainer): RuntimeContainer {
         ? {state: 'exited' as const, startedAt: s.startedAt ? new Date(s.startedAt) : undefined, finishedAt: new Date(s.finishedAt), exitCode: s.exitCode, reason: s.reason}
         : {state: 'created' as const}
   return {id: record.id, spec: record.spec, state, podIP: record.podIP}
+}
+
+/** RFC 3339 with nanoseconds, as the kubelet stamps log lines. */
+function rfc3339Nano(at: Date): string {
+  return at.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')
 }
