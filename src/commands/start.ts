@@ -10,7 +10,7 @@ export default class Start extends BaseCommand {
 
 A context named after the cluster is merged into $KUBECONFIG (its first file) or ~/.kube/config and made current; other contexts are left alone. Starting a running cluster says so and succeeds.
 
---driver auto uses Docker when an engine answers and the Docker driver is available, and otherwise the simulated runtime (sim), saying why in one line. In this version only sim runs pods.
+--driver auto (the default) runs pods as containers on the host's Docker engine when one answers, and otherwise uses the simulated runtime (sim), saying why in one line. An existing cluster keeps the driver it was created with.
 
 ${EXIT_CODES_HELP}`
 

@@ -20,9 +20,7 @@ export const DRIVERS: readonly DriverEntry[] = [
     name: 'docker',
     description: 'pods are real containers on the host Docker engine',
     implemented: true,
-    // Until probes, volumes and the rest of issue 4 land, Docker is opt-in.
-    auto: false,
-    autoNote: 'the docker driver is a preview (ask for it with --driver docker)',
+    auto: true,
     detect: () => dockerEngineAnswers(),
   },
   {name: 'sim', description: 'simulated pods, no containers', implemented: true, auto: true, detect: async () => ({ok: true})},

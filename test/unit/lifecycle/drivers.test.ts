@@ -1,3 +1,4 @@
+import {dockerEngineAnswers} from '../../../src/cluster/runtime/docker/engine.js'
 import {describe, expect, it} from 'vitest'
 import {resolveDriver} from '../../../src/cluster/lifecycle/drivers.js'
 import type {DriverEntry} from '../../../src/cluster/runtime/registry.js'
@@ -47,11 +48,15 @@ describe('resolveDriver', () => {
     expect(await resolveDriver('sim', drivers({implemented: false, answers: false}))).toEqual({driver: 'sim'})
   })
 
-  it('lands on sim with the real registry, where docker is a preview auto does not pick', async () => {
-    expect(DRIVERS.find((d) => d.name === 'docker')).toMatchObject({implemented: true, auto: false})
+  it('with the real registry, auto picks docker exactly when an engine answers here, and sim otherwise with the reason', async () => {
+    expect(DRIVERS.find((d) => d.name === 'docker')).toMatchObject({implemented: true, auto: true})
+    const engine = await dockerEngineAnswers()
     const resolved = await resolveDriver('auto')
-    expect(resolved.driver).toBe('sim')
-    expect(resolved.notice).toBeDefined()
+    if (engine.ok) expect(resolved).toEqual({driver: 'docker'})
+    else {
+      expect(resolved.driver).toBe('sim')
+      expect(resolved.notice).toContain(`no docker engine answered: ${engine.reason}`)
+    }
   })
 
   it('auto skips a driver that must be asked for by name, saying so, and --driver still gets it', async () => {
