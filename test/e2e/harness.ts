@@ -77,8 +77,9 @@ export async function startE2ECluster(driver: 'sim' | 'docker', extraStartArgs: 
       return r.stdout
     },
     async destroy() {
-      await kcluster(['delete', '--name', name], {timeout: 60_000})
+      const deleted = await kcluster(['delete', '--name', name], {timeout: 60_000})
       rmSync(base, {recursive: true, force: true})
+      if (deleted.exitCode !== 0) throw new Error(`kcluster delete failed (${deleted.exitCode}):\n${deleted.all}`)
     },
   }
 }

@@ -101,6 +101,7 @@ function terminatedState(c: RuntimeContainer, runtimeName: string): NonNullable<
   return {
     exitCode: c.state.exitCode,
     reason: c.state.reason,
+    ...(c.state.message && {message: c.state.message}),
     startedAt: c.state.startedAt ? rfc3339(c.state.startedAt) : undefined,
     finishedAt: rfc3339(c.state.finishedAt),
     containerID: `${runtimeName}://${c.id}`,

@@ -13,6 +13,7 @@ import type {ObjectKey, ReconcileResult, Reconciler} from '../controllers/reconc
 import {logger} from '../log.js'
 import {instancesOf, type ContainerRuntime, type ContainerSpec, type PullObserver, type RuntimeContainer} from '../runtime/runtime.js'
 import {containerConfig, ContainerConfigError, refreshVolumes, removePodVolumes, type ContainerConfigDeps} from './container-config/container-config.js'
+import {terminationLogMount, terminationMessage} from './container-config/termination-message.js'
 import {KILLING_REASON, probeKillMessage, ProbeManager, UNHEALTHY_REASON, type ProbeManagerOptions, type ProbeTarget} from './probes/index.js'
 import {CrashBackoff, goDuration, shouldRestart} from './crash-backoff.js'
 import {KubeletEvents} from './kubelet-events.js'
@@ -77,6 +78,8 @@ export class PodSyncReconciler implements Reconciler {
   private readonly startFailures = new Map<string, {waiting?: {reason: string; message?: string}; retryAt: number; attempts: number}>()
   /** The kubelet's image back-off: 10 s doubling to 5 min between failed pulls of one container. */
   private readonly pullBackoff = new CrashBackoff()
+  /** `<pod uid>/<container id>` → the exited instance's termination message (undefined: it left none). */
+  private readonly terminationMessages = new Map<string, string | undefined>()
   /** Container instances being killed after a failed liveness/startup probe. */
   private readonly killing = new Set<string>()
 
@@ -128,7 +131,7 @@ export class PodSyncReconciler implements Reconciler {
     this.podsByUid.set(pod.metadata.uid!, {key, pod})
     const {containers, waiting, requeueAfterMs} = await this.startMissing(pod, mine)
     const probe = this.syncProbes(pod, containers)
-    const phase = await this.writeStatus(pod, containers, waiting, probe)
+    const phase = await this.writeStatus(pod, await this.withTerminationMessages(pod, containers), waiting, probe)
     if ((phase === 'Succeeded' || phase === 'Failed') && runtime.stopPod) await runtime.stopPod(pod.metadata.uid!)
     let next = requeueAfterMs
     if (this.opts.containerConfig && hasRefreshableVolumes(pod)) {
@@ -177,6 +180,7 @@ export class PodSyncReconciler implements Reconciler {
     this.backoff.forget(`${uid}/`)
     for (const key of this.startFailures.keys()) if (key.startsWith(`${uid}/`)) this.startFailures.delete(key)
     this.pullBackoff.forget(`${uid}/`)
+    for (const key of this.terminationMessages.keys()) if (key.startsWith(`${uid}/`)) this.terminationMessages.delete(key)
     if (this.opts.containerConfig) await removePodVolumes(this.opts.containerConfig, uid).catch(() => undefined)
     await this.opts.runtime.removePod?.(uid).catch((error) => this.log.warn({err: error, podUid: uid}, 'pod sandbox removal failed'))
   }
@@ -272,6 +276,7 @@ export class PodSyncReconciler implements Reconciler {
       if (this.opts.containerConfig) {
         try {
           config = await containerConfig(this.opts.containerConfig, pod, c, await this.podIP(pod))
+          config.mounts = [...(config.mounts ?? []), await terminationLogMount(this.opts.containerConfig.podsDir, uid, c, restartCount)]
         } catch (error) {
           if (!(error instanceof ContainerConfigError)) throw error
           const waiting = error.waitingReason === 'CreateContainerConfigError' ? {reason: error.waitingReason, message: error.message} : undefined
@@ -328,10 +333,26 @@ export class PodSyncReconciler implements Reconciler {
       })
   }
 
-  /**
-   * An image that cannot be had: ErrImageNeverPull, or ErrImagePull then ImagePullBackOff on the
-   * kubelet's image back-off, with its events.
-   */
+  /** Exited instances with the message each left (read once per instance; Docker pods only, simulated ones write no files). */
+  private async withTerminationMessages(pod: Pod, containers: RuntimeContainer[]): Promise<RuntimeContainer[]> {
+    const deps = this.opts.containerConfig
+    if (!deps) return containers
+    const uid = pod.metadata!.uid!
+    return Promise.all(
+      containers.map(async (rc) => {
+        if (rc.state.state !== 'exited') return rc
+        const key = `${uid}/${rc.id}`
+        if (!this.terminationMessages.has(key)) {
+          const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((x) => x.name === rc.spec.containerName)
+          const message = spec && (await terminationMessage(deps.podsDir, uid, spec, {restartCount: rc.spec.restartCount, exitCode: rc.state.exitCode}, () => this.opts.runtime.logs(rc.id)))
+          this.terminationMessages.set(key, message)
+        }
+        const message = this.terminationMessages.get(key)
+        return message ? {...rc, state: {...rc.state, message}} : rc
+      }),
+    )
+  }
+
   /** The pod's IP for env and the downward API: from its status, else from the sandbox made now (the first container's start). */
   private async podIP(pod: Pod): Promise<string | undefined> {
     const {runtime} = this.opts
@@ -363,6 +384,10 @@ export class PodSyncReconciler implements Reconciler {
     }
   }
 
+  /**
+   * An image that cannot be had: ErrImageNeverPull, or ErrImagePull then ImagePullBackOff on the
+   * kubelet's image back-off, with its events.
+   */
   private imageFailed(pod: KubeObject & Pod, c: Container, error: unknown): void {
     const id = `${pod.metadata.uid}/${c.name}`
     const node = pod.spec!.nodeName!

@@ -50,7 +50,7 @@ export interface ContainerTmpfs {
 export type ContainerState =
   | {state: 'created'}
   | {state: 'running'; startedAt: Date}
-  | {state: 'exited'; startedAt?: Date; finishedAt: Date; exitCode: number; reason: string}
+  | {state: 'exited'; startedAt?: Date; finishedAt: Date; exitCode: number; reason: string; /** The termination message, filled in by the agent. */ message?: string}
 
 export interface RuntimeContainer {
   id: string

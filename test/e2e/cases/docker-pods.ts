@@ -333,6 +333,37 @@ spec:
     await k.kubectlOk(['delete', 'pod/configured', 'configmap/settings', 'secret/creds', '--wait=true', '--timeout=60s', '--grace-period=1'])
   })
 
+  it('a termination message reaches state.terminated.message: from the file (also a custom path as another user) or, under FallbackToLogsOnError, from the output', async () => {
+    const k = cluster()
+    await apply(
+      k,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: farewell}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: file, image: ${IMAGE}, imagePullPolicy: Never, command: [sh, -c, 'echo "bye now" > /dev/termination-log; exit 3']}
+  - name: custom
+    image: ${IMAGE}
+    imagePullPolicy: Never
+    terminationMessagePath: /tmp/why
+    securityContext: {runAsUser: 1000}
+    command: [sh, -c, 'printf "done as $(id -u)" > /tmp/why']
+  - {name: logs, image: ${IMAGE}, imagePullPolicy: Never, terminationMessagePolicy: FallbackToLogsOnError, command: [sh, -c, 'echo something broke; exit 2']}
+`,
+    )
+    const statuses = await eventually(async () => {
+      const p = JSON.parse(await k.kubectlOk(['get', 'pod', 'farewell', '-o', 'json']))
+      const all = p.status.containerStatuses ?? []
+      return all.length === 3 && all.every((s: any) => s.state.terminated) ? Object.fromEntries(all.map((s: any) => [s.name, s.state.terminated])) : undefined
+    }, 'all three to terminate', 30_000)
+    expect(statuses.file).toMatchObject({exitCode: 3, message: 'bye now\n'})
+    expect(statuses.custom).toMatchObject({exitCode: 0, message: 'done as 1000'})
+    expect(statuses.logs).toMatchObject({exitCode: 2, message: 'something broke\n'})
+    await k.kubectlOk(['delete', 'pod', 'farewell', '--wait=true', '--timeout=30s'])
+  })
+
   it('a container that allocates beyond its memory limit is OOMKilled, and kubectl shows it', async () => {
     const k = cluster()
     // The shell doubles a string until the 16 MiB limit stops it; without a limit it would take all memory, so the loop is bounded at 2^30 bytes.
