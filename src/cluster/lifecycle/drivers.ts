@@ -47,7 +47,7 @@ async function resolveExplicit(name: DriverName, drivers: readonly DriverEntry[]
   if (!detected.ok) {
     throw new ClusterError('DriverUnavailable', `the ${name} driver cannot run here`, {
       why: detected.reason,
-      fix: name === 'docker' ? 'start the Docker engine (and check that your user may use it), or use --driver sim' : 'use --driver auto',
+      fix: detected.fix ? `${detected.fix}, or use --driver sim` : 'use --driver auto',
     })
   }
   return {driver: name}

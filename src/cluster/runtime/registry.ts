@@ -12,7 +12,7 @@ export interface DriverEntry {
   auto: boolean
   /** Why auto skips it, when it does. */
   autoNote?: string
-  detect(): Promise<{ok: true} | {ok: false; reason: string}>
+  detect(): Promise<{ok: true} | {ok: false; reason: string; fix?: string}>
 }
 
 export const DRIVERS: readonly DriverEntry[] = [

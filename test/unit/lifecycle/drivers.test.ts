@@ -6,7 +6,7 @@ import {DRIVERS} from '../../../src/cluster/runtime/registry.js'
 
 function drivers(docker: {implemented: boolean; answers: boolean; auto?: boolean}): DriverEntry[] {
   return [
-    {name: 'docker', description: 'real containers', implemented: docker.implemented, auto: docker.auto ?? true, autoNote: 'the docker driver is a preview (ask for it with --driver docker)', detect: async () => (docker.answers ? {ok: true} : {ok: false, reason: 'connect ENOENT /var/run/docker.sock'})},
+    {name: 'docker', description: 'real containers', implemented: docker.implemented, auto: docker.auto ?? true, autoNote: 'the docker driver is a preview (ask for it with --driver docker)', detect: async () => (docker.answers ? {ok: true} : {ok: false, reason: 'the Docker engine is not running (connect ENOENT /var/run/docker.sock)', fix: 'start Docker (sudo systemctl start docker)'})},
     {name: 'sim', description: 'simulated pods', implemented: true, auto: true, detect: async () => ({ok: true})},
   ]
 }
@@ -25,7 +25,7 @@ describe('resolveDriver', () => {
   it('falls back to sim for auto when no Docker engine answers, with the reason', async () => {
     const resolved = await resolveDriver('auto', drivers({implemented: true, answers: false}))
     expect(resolved.driver).toBe('sim')
-    expect(resolved.notice).toBe('no docker engine answered: connect ENOENT /var/run/docker.sock; using sim: simulated pods')
+    expect(resolved.notice).toBe('no docker engine answered: the Docker engine is not running (connect ENOENT /var/run/docker.sock); using sim: simulated pods')
   })
 
   it('fails --driver docker with a clear message while the driver is not implemented', async () => {
@@ -39,8 +39,8 @@ describe('resolveDriver', () => {
   it('fails --driver docker when the engine does not answer, telling the user to start it', async () => {
     await expect(resolveDriver('docker', drivers({implemented: true, answers: false}))).rejects.toMatchObject({
       code: 'DriverUnavailable',
-      why: 'connect ENOENT /var/run/docker.sock',
-      fix: expect.stringContaining('start the Docker engine'),
+      why: 'the Docker engine is not running (connect ENOENT /var/run/docker.sock)',
+      fix: 'start Docker (sudo systemctl start docker), or use --driver sim',
     })
   })
 
