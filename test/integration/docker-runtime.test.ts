@@ -157,6 +157,26 @@ describe.skipIf(!engine.ok)('DockerRuntime on the real engine', () => {
     })
   })
 
+  it('prepares a pod before its first container (its IP known early, the same sandbox reused), lists it, and removes it only while no container uses it', async () => {
+    const spec = pod(`early-${run}`)('app', 'sleep 30')
+    const {podIP} = await runtime.preparePod(spec)
+    expect(podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+    expect(await runtime.preparedPods({podName: spec.podName})).toEqual([{namespace: 'default', podName: spec.podName, podUid: spec.podUid}])
+    const started = await runtime.start(spec)
+    expect(started.podIP).toBe(podIP)
+    expect(await sandboxesOf(spec.podUid)).toHaveLength(1)
+    await runtime.removePod(spec.podUid)
+    expect(await sandboxesOf(spec.podUid)).toHaveLength(1)
+    await runtime.remove(started.id)
+    expect(await sandboxesOf(spec.podUid)).toHaveLength(0)
+
+    const abandoned = pod(`abandoned-${run}`)('app', 'sleep 30')
+    await runtime.preparePod(abandoned)
+    await runtime.removePod(abandoned.podUid)
+    expect(await sandboxesOf(abandoned.podUid)).toHaveLength(0)
+    expect(await runtime.preparedPods({podName: abandoned.podName})).toEqual([])
+  })
+
   it('reports exit 0 as Completed and exit 3 as Error with its code', async () => {
     const jobs = pod('jobs')
     const [ok, bad] = await Promise.all([runtime.start(jobs('ok', 'echo done')), runtime.start(jobs('bad', 'echo failing >&2; exit 3'))])

@@ -58,6 +58,17 @@ export interface PodSyncOptions {
 const CONFIG_RETRY_MS = 10_000
 /** The kubelet's periodic resync, which also refreshes configMap/secret/downwardAPI volume files. */
 const VOLUME_RESYNC_MS = 60_000
+/** How long a failed pull shows as ErrImagePull before the wait shows as ImagePullBackOff (the kubelet's next sync). */
+const PULL_ERROR_SHOWN_MS = 1_000
+
+/** A container that could not be started and waits until `retryAt`, shown as `waiting`; `then` changes what is shown partway. */
+interface StartFailure {
+  waiting?: {reason: string; message?: string}
+  retryAt: number
+  attempts: number
+  then?: {at: number; waiting: {reason: string; message?: string}; entered: () => void}
+}
+
 /** How often a running pull reports its progress as an event (the kubelet reports none; a slow pull should not look stuck). */
 const PULL_PROGRESS_EVENT_MS = 5_000
 
@@ -75,7 +86,7 @@ export class PodSyncReconciler implements Reconciler {
    * Containers that could not be started (configuration, image, create), by `podUid/container`: the
    * waiting state to show meanwhile and when to try again.
    */
-  private readonly startFailures = new Map<string, {waiting?: {reason: string; message?: string}; retryAt: number; attempts: number}>()
+  private readonly startFailures = new Map<string, StartFailure>()
   /** The kubelet's image back-off: 10 s doubling to 5 min between failed pulls of one container. */
   private readonly pullBackoff = new CrashBackoff()
   /** `<pod uid>/<container id>` → the exited instance's termination message (undefined: it left none). */
@@ -123,6 +134,11 @@ export class PodSyncReconciler implements Reconciler {
     // A pod deleted at once (grace 0) before its first container may have left only its sandbox.
     const kept = pod && node === 'running' ? pod.metadata.uid : undefined
     for (const [uid, known] of this.podsByUid) if (sameKey(known.key, key) && uid !== kept) gone.add(uid)
+    // Sandboxes left by a pod deleted while the agent was away (a kill -9 between a sandbox and its first
+    // container): asked of the runtime only for keys this agent has not seen yet, so at most once per pod.
+    if (!kept || !this.podsByUid.has(kept)) {
+      for (const p of (await runtime.preparedPods?.({namespace: key.namespace, podName: key.name})) ?? []) if (p.podUid !== kept) gone.add(p.podUid)
+    }
     for (const uid of gone) await this.forgetPod(uid)
     if (!pod || node !== 'running') return
 
@@ -233,8 +249,13 @@ export class PodSyncReconciler implements Reconciler {
     if (this.starting.has(id)) return 'starting'
     const failed = this.startFailures.get(id)
     if (failed && clock.now().getTime() < failed.retryAt) {
+      if (failed.then && clock.now().getTime() >= failed.then.at) {
+        failed.waiting = failed.then.waiting
+        failed.then.entered()
+        failed.then = undefined
+      }
       if (failed.waiting) waiting.set(c.name, failed.waiting)
-      requeue(failed.retryAt - clock.now().getTime())
+      requeue(Math.min(failed.retryAt, failed.then?.at ?? Infinity) - clock.now().getTime())
       return 'waiting'
     }
     const instances = instancesOf(current, c.name)
@@ -399,18 +420,26 @@ export class PodSyncReconciler implements Reconciler {
       this.retryLater(id, {reason: 'ErrImageNeverPull', message})
       return
     }
-    const attempts = (this.startFailures.get(id)?.attempts ?? 0) + 1
+    // As the kubelet: every failed pull shows ErrImagePull, and the syncs that wait out the image
+    // back-off show ImagePullBackOff with its own events, until the next attempt.
     this.events.warning(pod, node, c.name, 'Failed', message)
     this.events.warning(pod, node, c.name, 'Failed', 'Error: ErrImagePull')
-    if (attempts > 1) this.events.normal(pod, node, c.name, 'BackOff', `Back-off pulling image "${image}"`)
-    this.retryLater(id, attempts > 1 ? {reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`} : {reason: 'ErrImagePull', message})
+    const backOff = {reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`}
+    this.retryLater(id, {reason: 'ErrImagePull', message}, {
+      at: this.opts.clock.now().getTime() + PULL_ERROR_SHOWN_MS,
+      waiting: backOff,
+      entered: () => {
+        this.events.normal(pod, node, c.name, 'BackOff', backOff.message)
+        this.events.warning(pod, node, c.name, 'Failed', 'Error: ImagePullBackOff')
+      },
+    })
   }
 
-  private retryLater(id: string, waiting: {reason: string; message?: string}): void {
+  private retryLater(id: string, waiting: {reason: string; message?: string}, then?: StartFailure['then']): void {
     const now = this.opts.clock.now().getTime()
     this.pullBackoff.next(id, now, now)
     const attempts = (this.startFailures.get(id)?.attempts ?? 0) + 1
-    this.startFailures.set(id, {waiting, retryAt: now + this.pullBackoff.windowMs(id), attempts})
+    this.startFailures.set(id, {waiting, retryAt: now + this.pullBackoff.windowMs(id), attempts, then})
   }
 
   /** Runs a lifecycle hook where containers can run commands (Docker); a no-op elsewhere. */

@@ -225,6 +225,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // Containers whose pod went away while the control plane was down: their pods' keys are not in
     // any listing, so reconcile them from what the runtime holds (pod-sync removes them).
     for (const c of await runtime.list()) podSync.enqueue({namespace: c.spec.namespace, name: c.spec.podName})
+    for (const p of (await runtime.preparedPods?.()) ?? []) podSync.enqueue({namespace: p.namespace, name: p.podName})
   } catch (error) {
     shutdown.abort()
     memoryTrim.stop()

@@ -117,6 +117,8 @@ export interface ContainerRuntime {
   stop(id: string, graceSeconds: number): Promise<void>
   /** Removes what preparePod set up, when the pod has no container left. */
   removePod?(podUid: string): Promise<void>
+  /** The pods preparePod set something up for (with or without containers), so that a pod deleted while the agent was away can be cleaned. */
+  preparedPods?(filter?: Pick<ContainerFilter, 'namespace' | 'podName'>): Promise<Array<Pick<ContainerSpec, 'namespace' | 'podName' | 'podUid'>>>
   /** Remove a container (stopped or not). */
   remove(id: string): Promise<void>
   /** Every container this runtime holds for the cluster; this is how state is recovered after a restart. */

@@ -7,7 +7,10 @@ import {mkdtempSync, readFileSync, realpathSync, writeFileSync} from 'node:fs'
 import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
+import {randomUUID} from 'node:crypto'
 import {expect, it} from 'vitest'
+import {systemClock} from '../../../src/cluster/clock.js'
+import {DockerRuntime} from '../../../src/cluster/runtime/docker/docker-runtime.js'
 import {eventually, type E2ECluster} from '../harness.js'
 
 const IMAGE = 'kcluster-test/busybox:1'
@@ -475,9 +478,15 @@ spec:
     const pid = Number(readFileSync(join(k.home, k.name, 'control-plane.pid'), 'utf8').trim())
     process.kill(pid, 'SIGKILL')
     await eventually(async () => (await k.kcluster(['status', '--name', k.name])).exitCode !== 0, 'the control plane gone')
+    // What a kill -9 between a pod's sandbox and its first container leaves when the pod is deleted meanwhile.
+    const ghost = {namespace: 'default', podName: 'ghost', podUid: randomUUID()}
+    await new DockerRuntime({cluster: k.name, clock: systemClock}).preparePod(ghost)
+    const ghostSandboxes = () => docker(['ps', '-a', '-q', '--filter', labelled(k), '--filter', `label=kcluster.io/pod-uid=${ghost.podUid}`])
+    expect(await ghostSandboxes()).not.toBe('')
     const started = await k.kcluster(['start', '--name', k.name, '--wait', '60s'])
     expect(started.exitCode, started.all).toBe(0)
     await k.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=60s'])
+    await eventually(async () => (await ghostSandboxes()) === '', 'the orphaned sandbox removed')
     await new Promise((r) => setTimeout(r, 2000))
     expect(await ids()).toEqual(before)
     const restarts = JSON.parse(await k.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.containerStatuses[0].restartCount}']).then((s) => `[${s.trim().split(/\s+/).join(',')}]`))

@@ -61,6 +61,12 @@ export class DockerRuntime implements ContainerRuntime {
     await this.podLock.run(podUid, () => removeSandboxIfUnused(this.docker, this.cluster, podUid))
   }
 
+  /** The pods that have a sandbox (running or not), from its labels. */
+  async preparedPods(filter: Pick<ContainerFilter, 'namespace' | 'podName'> = {}): Promise<Array<Pick<ContainerSpec, 'namespace' | 'podName' | 'podUid'>>> {
+    const sandboxes = await this.docker.listContainers({all: true, filters: {label: labelFilter(this.cluster, 'sandbox', {[LABEL.namespace]: filter.namespace, [LABEL.podName]: filter.podName})}})
+    return sandboxes.map((s) => ({namespace: s.Labels[LABEL.namespace]!, podName: s.Labels[LABEL.podName]!, podUid: s.Labels[LABEL.podUid]!}))
+  }
+
   /** Resolves once the process runs, or with its exit (or StartError) state if it could not start or died at once. */
   async start(spec: ContainerSpec): Promise<RuntimeContainer> {
     const {container, podIP} = await this.podLock.run(spec.podUid, async () => {
