@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {dockerEngineAnswers} from '../../src/cluster/runtime/docker/engine.js'
 import {startE2ECluster, type E2ECluster} from './harness.js'
 import {dockerPodCases, expectNothingLeft} from './cases/docker-pods.js'
+import {dockerImageCases} from './cases/docker-images.js'
 
 const engine = await dockerEngineAnswers()
 const inCI = process.env.CI === 'true'
@@ -25,4 +26,5 @@ describe.runIf(engine.ok)('kcluster on Docker, driven by the real kubectl', () =
     if (name) await expectNothingLeft(name)
   }, 60_000)
   dockerPodCases(() => cluster)
+  dockerImageCases(() => cluster)
 })
