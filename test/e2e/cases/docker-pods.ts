@@ -99,6 +99,27 @@ export function dockerPodCases(cluster: () => E2ECluster): void {
     expect((await k.kubectlOk(['logs', pod!.name])).split('\n')[0]).toBe('serving')
   })
 
+  it('kubectl attach -i feeds the main process its stdin and streams its output, over WebSocket (1.32) and SPDY (1.29)', async () => {
+    const k = cluster()
+    const listener = (name: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: app, image: ${IMAGE}, imagePullPolicy: Never, stdin: true, stdinOnce: true, command: [sh, -c, 'while read line; do echo "got $line"; done; echo bye']}
+`
+    await apply(k, `${listener('listener-ws')}---\n${listener('listener-spdy')}`)
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/listener-ws', 'pod/listener-spdy', '--timeout=30s'])
+    const ws = await k.kubectl(['attach', '-i', 'listener-ws'], {input: 'one\ntwo\n'})
+    expect(ws.exitCode, ws.all).toBe(0)
+    expect(ws.stdout.trim()).toBe('got one\ngot two\nbye')
+    const spdy = await execa(await kubectl129(), [`--kubeconfig=${k.kubeconfig}`, 'attach', '-i', 'listener-spdy'], {reject: false, env: k.env, input: 'three\n', timeout: 30_000})
+    expect(spdy.exitCode, spdy.stderr).toBe(0)
+    expect(spdy.stdout.trim()).toBe('got three\nbye')
+    await k.kubectlOk(['delete', 'pod', 'listener-ws', 'listener-spdy', '--wait=true', '--timeout=30s'])
+  })
+
   it('kubectl exec -it gives an interactive shell on a terminal (driven through script(1) for a pty), with 1.32 and 1.29', async () => {
     const k = cluster()
     const [pod] = await webPods(k)
