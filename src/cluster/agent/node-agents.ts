@@ -34,6 +34,8 @@ export interface NodeAgentsOptions {
   /** Capacity of a node that was not given its own. */
   defaultCapacity: Record<string, string>
   leaseRenewMs?: number
+  /** The first node's spec.podCIDR (the runtime's pod IP range). */
+  podCIDR?: string
   /** A node's kubelet came up or went down: its pods need a sync. */
   onNodeChange?(nodeName: string, state: NodeAgentState | undefined): void
 }
@@ -166,6 +168,7 @@ export class NodeAgents implements NodeStates {
       clock,
       leaseRenewMs,
       controlPlane: name === this.opts.primaryNode,
+      podCIDR: this.opts.podCIDR,
       capacity: (node) => capacityOf(node, defaultCapacity),
     })
   }

@@ -7,7 +7,7 @@ import type {KubeObject, Mutable} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {rfc3339, type Clock} from '../clock.js'
 import {logger} from '../log.js'
-import {nodeObject} from './node-spec.js'
+import {nodeObject, podCIDRSpec} from './node-spec.js'
 
 const NODES = resourceOfKind('Node')
 const LEASES = resourceOfKind('Lease')
@@ -24,6 +24,8 @@ export interface NodeRegistrationOptions {
   capacity: (node: Node | undefined) => Record<string, string>
   /** Carries the control-plane role label (the cluster's first node). */
   controlPlane?: boolean
+  /** The control-plane node's spec.podCIDR, where the runtime knows it. */
+  podCIDR?: string
   leaseDurationSeconds?: number
   leaseRenewMs?: number
   statusRefreshMs?: number
@@ -39,9 +41,14 @@ export class NodeRegistration {
   async register(): Promise<void> {
     const {registry, nodeName} = this.opts
     const existing = await registry.tryGet(NODES, undefined, nodeName)
+    const {podCIDR, controlPlane = false} = this.opts
     if (!existing) {
-      const node = nodeObject({name: nodeName, hostIP: this.opts.hostIP, controlPlane: this.opts.controlPlane ?? false})
+      const node = nodeObject({name: nodeName, hostIP: this.opts.hostIP, controlPlane, podCIDR})
       await registry.create(NODES, undefined, node as unknown as KubeObject, {manager: MANAGER})
+    } else if (controlPlane && podCIDR && (existing.spec as Node['spec'])?.podCIDR !== podCIDR) {
+      // The runtime's range moved (the Docker network was made again with another subnet): the spec
+      // follows the IPs pods really get. A real cluster never renumbers; a local one can lose its network.
+      await registry.update(NODES, undefined, nodeName, (live) => ({...live!, spec: {...(live!.spec as object), ...podCIDRSpec(podCIDR)}}) as KubeObject, {manager: MANAGER})
     }
     await this.refreshStatus()
     await this.renewLease()

@@ -59,6 +59,8 @@ export interface NodeObjectOptions {
   controlPlane: boolean
   /** Written as the capacity annotation (simulated nodes added after the first). */
   size?: NodeSize
+  /** The first node's spec.podCIDR: the range the runtime gives pod IPs from. */
+  podCIDR?: string
 }
 
 /** The Node as first registered: labels a kubelet sets, plus kcluster's annotations. */
@@ -80,7 +82,13 @@ export function nodeObject(opts: NodeObjectOptions): Node {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {name: opts.name, labels, annotations},
-    spec: opts.controlPlane ? {podCIDR: '10.244.0.0/16', podCIDRs: ['10.244.0.0/16']} : {},
+    spec: opts.controlPlane ? podCIDRSpec(opts.podCIDR ?? DEFAULT_POD_CIDR) : {},
     status: {addresses: [{type: 'InternalIP', address: opts.hostIP}, {type: 'Hostname', address: opts.name}]},
   }
+}
+
+const DEFAULT_POD_CIDR = '10.244.0.0/16'
+
+export function podCIDRSpec(cidr: string): {podCIDR: string; podCIDRs: string[]} {
+  return {podCIDR: cidr, podCIDRs: [cidr]}
 }

@@ -141,6 +141,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       hostIP,
       runtimeName: runtime.name,
       primaryNode: nodeName,
+      podCIDR: await runtime.podCIDR?.().catch((error) => void log.warn({err: error}, 'the runtime does not say its pod IP range')),
       defaultCapacity: hostCapacity(opts.stateDir, {cpu: opts.nodeCpu, memory: opts.nodeMemory, pods: opts.nodeMaxPods}),
       // A kubelet renews its lease several times per grace period (10 s against 40 s); a shortened
       // grace period shortens the renewal with it, or healthy nodes would look dead.

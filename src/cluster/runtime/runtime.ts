@@ -115,6 +115,8 @@ export interface ContainerRuntime {
   start(spec: ContainerSpec): Promise<RuntimeContainer>
   /** Stop a container, giving it `graceSeconds` before it is killed. */
   stop(id: string, graceSeconds: number): Promise<void>
+  /** The range pod IPs come from, for the node's spec.podCIDR (Docker: the cluster network's subnet, made now if missing). */
+  podCIDR?(): Promise<string | undefined>
   /** Removes what preparePod set up, when the pod has no container left. */
   removePod?(podUid: string): Promise<void>
   /** The pods preparePod set something up for (with or without containers), so that a pod deleted while the agent was away can be cleaned. */

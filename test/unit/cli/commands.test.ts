@@ -95,7 +95,7 @@ describe('commands', () => {
       const out = await runCommand(Start, ['--name', 'dock', '--driver', 'docker', '--json'])
       expect(out.exitCode).toBe(1)
       expect(JSON.parse(out.stdout).error).toMatchObject({code: 'DriverUnavailable', message: 'the docker driver cannot run here'})
-      expect(JSON.parse(out.stdout).error.fix).toContain('start the Docker engine')
+      expect(JSON.parse(out.stdout).error).toMatchObject({why: expect.stringContaining('the Docker engine is not running'), fix: 'start Docker (sudo systemctl start docker), or use --driver sim'})
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST
       else process.env.DOCKER_HOST = saved

@@ -53,6 +53,14 @@ async function removeDuplicates(docker: Dockerode, cluster: string): Promise<voi
   }
 }
 
+/** The subnet of the cluster's network (IPv4), once it exists. */
+export async function clusterSubnet(docker: Dockerode, cluster: string): Promise<string | undefined> {
+  const id = await findClusterNetwork(docker, cluster)
+  if (!id) return undefined
+  const info = (await docker.getNetwork(id).inspect()) as {IPAM?: {Config?: Array<{Subnet?: string}>}}
+  return info.IPAM?.Config?.map((c) => c.Subnet).find((s) => s && !s.includes(':'))
+}
+
 export async function findClusterNetwork(docker: Dockerode, cluster: string): Promise<string | undefined> {
   const networks = await docker.listNetworks({filters: {label: [`${LABEL.cluster}=${cluster}`]}})
   return networks.find((n) => n.Name === clusterNetworkName(cluster))?.Id

@@ -12,6 +12,7 @@ import {ContainerEvents} from './container-events.js'
 import {containerState} from './container-state.js'
 import {appCreateOptions} from './create-options.js'
 import {DockerRuntimeError, engineStatus, tolerating} from './errors.js'
+import {clusterSubnet, ensureClusterNetwork} from './cluster-network.js'
 import {ensureImage, type PullPolicy} from './image-pull.js'
 import {LABEL, labelFilter, specFromLabels} from './labels.js'
 import {containerLogs, followLogs, type FollowLogsOptions} from './log-stream.js'
@@ -59,6 +60,12 @@ export class DockerRuntime implements ContainerRuntime {
   /** Removes the pod's sandbox when none of its containers is left (a pod deleted before its first container started). */
   async removePod(podUid: string): Promise<void> {
     await this.podLock.run(podUid, () => removeSandboxIfUnused(this.docker, this.cluster, podUid))
+  }
+
+  /** The cluster network's subnet: Docker picks it when it creates the network, and pod IPs come from it. */
+  async podCIDR(): Promise<string | undefined> {
+    await ensureClusterNetwork(this.docker, this.cluster)
+    return clusterSubnet(this.docker, this.cluster)
   }
 
   /** The pods that have a sandbox (running or not), from its labels. */

@@ -24,6 +24,8 @@ export interface SimulatedRuntimeOptions {
 
 type PersistedState = {state: 'created'} | {state: 'running'; startedAt: string} | {state: 'exited'; startedAt?: string; finishedAt: string; exitCode: number; reason: string}
 
+const SIMULATED_POD_CIDR = '10.244.0.0/16'
+
 interface PersistedContainer {
   id: string
   spec: ContainerSpec
@@ -176,6 +178,11 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   /** A pod keeps one IP for all its containers, as with a shared sandbox. IPs come from 10.244.0.0/16. */
+  /** podIPFor hands out 10.244.0.1 upwards, within one /16. */
+  async podCIDR(): Promise<string> {
+    return SIMULATED_POD_CIDR
+  }
+
   private podIPFor(podUid: string): string {
     const existing = this.podIPs.get(podUid)
     if (existing) return existing
