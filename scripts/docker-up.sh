@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a Docker engine answer (installs Debian's docker.io and starts dockerd when none answers),
-# then builds the local test image kcluster-test/busybox:1 from Debian's busybox-static: no registry
-# is ever contacted. Idempotent. Used by .ci/run; the Docker runtime's tests (issue 4) need both.
+# then builds the local test image kcluster-test/busybox:1 from Debian's busybox-static and tags it
+# again as kcluster-test/busybox:2 (rollouts need a second image): no registry is ever contacted. Idempotent. Used by .ci/run; the Docker runtime's tests (issue 4) need both.
 set -euo pipefail
 if ! docker info >/dev/null 2>&1; then
   if ! command -v dockerd >/dev/null 2>&1; then
@@ -36,3 +36,6 @@ if ! docker image inspect "$tag" >/dev/null 2>&1; then
   DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$dir" >/dev/null
 fi
 echo "image $tag present"
+# The same image under a second tag: a rollout from :1 to :2 changes the pod template, not the bytes.
+docker tag "$tag" kcluster-test/busybox:2
+echo "image kcluster-test/busybox:2 present"

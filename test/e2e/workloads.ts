@@ -1,10 +1,12 @@
 // Helpers for the workload e2e cases (rollouts, cascades, endpoints): manifests and a background
 // `kubectl ... -w` whose output lines the test can read while it drives the cluster.
 import {execa, type ResultPromise} from 'execa'
+import {expect} from 'vitest'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {eventually, type E2ECluster} from './harness.js'
+import {LONG_RUNNING_YAML, TEST_IMAGE} from './manifests.js'
 
 export const GATE = 'example.com/ready'
 
@@ -18,6 +20,11 @@ export interface DeploymentSpec {
   /** Pods carry the readiness gate GATE: Ready only once the test sets that condition True. */
   gated?: boolean
   annotations?: Record<string, string>
+  /**
+   * An exec readiness probe that first runs this many seconds after the container starts: a slow
+   * start on Docker. The simulated runtime runs no probes (its equivalent is `--sim-start-delay`).
+   */
+  readyAfterSeconds?: number
 }
 
 export function deploymentManifest(d: DeploymentSpec): string {
@@ -43,7 +50,13 @@ spec:
     spec:${d.gated ? `\n      readinessGates:\n      - conditionType: ${GATE}` : ''}
       containers:
       - name: main
-        image: ${d.image ?? 'kcluster-test/busybox:1'}
+        image: ${d.image ?? TEST_IMAGE}
+        imagePullPolicy: IfNotPresent
+        command: ${LONG_RUNNING_YAML}${
+          d.readyAfterSeconds === undefined
+            ? ''
+            : `\n        readinessProbe:\n          exec: {command: ["true"]}\n          initialDelaySeconds: ${d.readyAfterSeconds}\n          periodSeconds: 1`
+        }
         ports:
         - name: http
           containerPort: 8080
@@ -113,3 +126,22 @@ export async function ensureNamespace(k: E2ECluster, namespace: string): Promise
   const r = await k.kubectl(['create', 'namespace', namespace])
   if (r.exitCode !== 0 && !r.stderr.includes('AlreadyExists')) throw new Error(`kubectl create namespace ${namespace} failed: ${r.stderr}`)
 }
+
+/** Whether an IPv4 address lies in a CIDR block such as 10.244.0.0/16. */
+export function inCIDR(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/')
+  const toNumber = (address: string) => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0)
+  const block = 2 ** (32 - Number(bits))
+  return /^\d+\.\d+\.\d+\.\d+$/.test(ip) && Math.floor(toNumber(ip) / block) === Math.floor(toNumber(base!) / block)
+}
+
+/**
+ * Pod IPs are checked against the node, not a literal range: on a real cluster every pod IP lies in its
+ * node's spec.podCIDR, the block the network plugin allocates from, whatever the runtime. The cases
+ * check it last, so that a mismatch does not hide what the rest of the case would find.
+ */
+export async function expectInNodePodCIDR(k: E2ECluster, podIP: string | undefined, node = k.name): Promise<void> {
+  const cidr = await k.kubectlOk(['get', 'node', node, '-o', 'jsonpath={.spec.podCIDR}'])
+  expect(inCIDR(podIP ?? '', cidr), `pod IP ${podIP} lies in node ${node}'s podCIDR ${cidr}`).toBe(true)
+}
+

@@ -3,6 +3,7 @@
 import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
 import {applyYaml, deploymentManifest, podNames, settledPods, ensureNamespace} from '../workloads.js'
+import {LONG_RUNNING, LONG_RUNNING_YAML, TEST_IMAGE} from '../manifests.js'
 
 const NS = 'cascades'
 const HOLD = 'example.com/hold'
@@ -41,7 +42,7 @@ spec:
   template:
     metadata: {labels: {app: keeper}}
     spec:
-      containers: [{name: main, image: kcluster-test/busybox:1}]
+      containers: [{name: main, image: ${TEST_IMAGE}, imagePullPolicy: IfNotPresent, command: ${LONG_RUNNING_YAML}}]
 `,
     )
     await k.kubectlOk(['wait', '--for=jsonpath={.status.readyReplicas}=2', 'replicaset/keeper', '-n', NS, '--timeout=30s'])
@@ -122,7 +123,7 @@ spec:
     await k.kubectlOk(['create', 'service', 'clusterip', 'web', '-n', ns, '--tcp=80:8080'])
     await k.kubectlOk(['create', 'configmap', 'settings', '-n', ns, '--from-literal=a=1'])
     await k.kubectlOk(['create', 'secret', 'generic', 'creds', '-n', ns, '--from-literal=p=2'])
-    await k.kubectlOk(['run', 'lingering', '-n', ns, '--image', 'kcluster-test/busybox:1'])
+    await k.kubectlOk(['run', 'lingering', '-n', ns, '--image', TEST_IMAGE, '--', ...LONG_RUNNING])
     await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/lingering', '-n', ns, '--timeout=30s'])
     await hold(k, ns, 'lingering')
     expect(await names(k, ns, 'serviceaccounts')).toEqual(['serviceaccount/default'])

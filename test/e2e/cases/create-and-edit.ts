@@ -3,6 +3,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
+import {LONG_RUNNING, TEST_IMAGE} from '../manifests.js'
+import {expectInNodePodCIDR} from '../workloads.js'
 
 export function createAndEditCases(cluster: () => E2ECluster): void {
   it('kubectl create namespace|configmap|secret|deployment|service (protobuf bodies) work', async () => {
@@ -10,7 +12,7 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
     expect(await k.kubectlOk(['create', 'namespace', 'pb'])).toContain('namespace/pb created')
     expect(await k.kubectlOk(['create', 'configmap', 'c1', '-n', 'pb', '--from-literal', 'a=1', '--from-literal', 'b=two'])).toContain('configmap/c1 created')
     expect(await k.kubectlOk(['create', 'secret', 'generic', 's1', '-n', 'pb', '--from-literal', 'token=abc'])).toContain('secret/s1 created')
-    expect(await k.kubectlOk(['create', 'deployment', 'd1', '-n', 'pb', '--image', 'kcluster-test/busybox:1', '--replicas', '2'])).toContain('deployment.apps/d1 created')
+    expect(await k.kubectlOk(['create', 'deployment', 'd1', '-n', 'pb', '--image', TEST_IMAGE, '--replicas', '2', '--', ...LONG_RUNNING])).toContain('deployment.apps/d1 created')
     expect(await k.kubectlOk(['create', 'service', 'clusterip', 'svc1', '-n', 'pb', '--tcp', '80:8080'])).toContain('service/svc1 created')
     expect(await k.kubectlOk(['create', 'serviceaccount', 'robot', '-n', 'pb'])).toContain('serviceaccount/robot created')
 
@@ -18,7 +20,7 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
     expect(Buffer.from(await k.kubectlOk(['get', 'secret', 's1', '-n', 'pb', '-o', 'jsonpath={.data.token}']), 'base64').toString()).toBe('abc')
     const deploy = JSON.parse(await k.kubectlOk(['get', 'deployment', 'd1', '-n', 'pb', '-o', 'json']))
     expect(deploy.spec.replicas).toBe(2)
-    expect(deploy.spec.template.spec.containers[0].image).toBe('kcluster-test/busybox:1')
+    expect(deploy.spec.template.spec.containers[0].image).toBe(TEST_IMAGE)
     expect(deploy.spec.strategy.type).toBe('RollingUpdate')
     const svc = await k.kubectlOk(['get', 'service', 'svc1', '-n', 'pb'])
     expect(svc).toMatch(/svc1\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP/)
@@ -27,10 +29,10 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
   it('kubectl label, annotate and patch (strategic, merge, json) change the object', async () => {
     const k = cluster()
     await k.kubectlOk(['create', 'namespace', 'edits'])
-    await k.kubectlOk(['create', 'deployment', 'web', '-n', 'edits', '--image', 'img:1'])
+    await k.kubectlOk(['create', 'deployment', 'web', '-n', 'edits', '--image', TEST_IMAGE, '--', ...LONG_RUNNING])
     expect(await k.kubectlOk(['label', 'deployment', 'web', '-n', 'edits', 'tier=front'])).toContain('deployment.apps/web labeled')
     expect(await k.kubectlOk(['annotate', 'deployment', 'web', '-n', 'edits', 'owner=team-a'])).toContain('deployment.apps/web annotated')
-    await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"img","image":"img:2"}]}}}}'])
+    await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"busybox","image":"kcluster-test/busybox:2"}]}}}}'])
     await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'merge', '-p', '{"spec":{"replicas":4}}'])
     await k.kubectlOk(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'json', '-p', '[{"op":"add","path":"/metadata/labels/stage","value":"beta"}]'])
     // "no change" is checked on an object no controller writes (the Deployment's status keeps moving).
@@ -42,7 +44,7 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
     expect(d.metadata.annotations.owner).toBe('team-a')
     expect(d.spec.replicas).toBe(4)
     expect(d.spec.template.spec.containers).toHaveLength(1)
-    expect(d.spec.template.spec.containers[0].image).toBe('img:2')
+    expect(d.spec.template.spec.containers[0].image).toBe('kcluster-test/busybox:2')
     const bad = await k.kubectl(['patch', 'deployment', 'web', '-n', 'edits', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/nope","value":1}]'])
     expect(bad.exitCode).not.toBe(0)
   })
@@ -87,7 +89,7 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
     const k = cluster()
     await k.kubectlOk(['create', 'namespace', 'doomed'])
     await k.kubectlOk(['create', 'configmap', 'x', '-n', 'doomed', '--from-literal', 'a=b'])
-    await k.kubectlOk(['run', 'p', '-n', 'doomed', '--image', 'kcluster-test/busybox:1'])
+    await k.kubectlOk(['run', 'p', '-n', 'doomed', '--image', TEST_IMAGE, '--', ...LONG_RUNNING])
     const out = await k.kubectlOk(['delete', 'namespace', 'doomed', '--timeout=60s'], {timeout: 90_000})
     expect(out).toContain('namespace "doomed" deleted')
     const gone = await k.kubectl(['get', 'namespace', 'doomed'])
@@ -96,16 +98,16 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
 
   it('a pod created with kubectl run reaches Running and Ready, and deletion waits for termination', async () => {
     const k = cluster()
-    await k.kubectlOk(['run', 'runner', '--image', 'kcluster-test/busybox:1', '--', 'sleep', '3600'])
+    await k.kubectlOk(['run', 'runner', '--image', TEST_IMAGE, '--', ...LONG_RUNNING])
     await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/runner', '--timeout=30s'])
     const pod = JSON.parse(await k.kubectlOk(['get', 'pod', 'runner', '-o', 'json']))
     expect(pod.status.phase).toBe('Running')
-    expect(pod.status.podIP).toMatch(/^10\.244\./)
     expect(pod.spec.nodeName).toBe(k.name)
     expect(pod.status.containerStatuses[0]).toMatchObject({name: 'runner', ready: true, started: true, restartCount: 0})
     const deleted = await k.kubectlOk(['delete', 'pod', 'runner'])
     expect(deleted).toContain('pod "runner" deleted')
     await eventually(async () => (await k.kubectl(['get', 'pod', 'runner'])).exitCode !== 0, 'pod gone')
+    await expectInNodePodCIDR(k, pod.status.podIP)
   })
 
   it('kubectl delete --cascade=foreground|orphan|background finishes and treats dependents as a real cluster does', async () => {

@@ -3,6 +3,7 @@
 import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
 import {applyYaml, backgroundKubectl, deploymentManifest, podNames, setGate, settledPods, ensureNamespace} from '../workloads.js'
+import {LONG_RUNNING, TEST_IMAGE} from '../manifests.js'
 
 const NS = 'observe'
 
@@ -33,7 +34,7 @@ export function observeCases(cluster: () => E2ECluster): void {
   it('kubectl wait --for=delete returns once the pod is gone, not before', async () => {
     const k = cluster()
     await ensureNamespace(k, NS)
-    await k.kubectlOk(['run', 'leaving', '-n', NS, '--image', 'kcluster-test/busybox:1'])
+    await k.kubectlOk(['run', 'leaving', '-n', NS, '--image', TEST_IMAGE, '--', ...LONG_RUNNING])
     await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/leaving', '-n', NS, '--timeout=30s'])
     await k.kubectlOk(['patch', 'pod', 'leaving', '-n', NS, '--type=merge', '-p', '{"metadata":{"finalizers":["example.com/hold"]}}'])
     await k.kubectlOk(['delete', 'pod', 'leaving', '-n', NS, '--wait=false'])
@@ -118,7 +119,7 @@ export function observeCases(cluster: () => E2ECluster): void {
   it('kubectl events shows the kubelet pulling, creating and starting a pod\'s container', async () => {
     const k = cluster()
     await ensureNamespace(k, NS)
-    await k.kubectlOk(['run', 'started', '-n', NS, '--image', 'kcluster-test/busybox:1'])
+    await k.kubectlOk(['run', 'started', '-n', NS, '--image', TEST_IMAGE, '--', ...LONG_RUNNING])
     await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/started', '-n', NS, '--timeout=30s'])
     // An image already on the node (the simulated runtime has every image) is Pulled without Pulling.
     let reasons: string[] = []

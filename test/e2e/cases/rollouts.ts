@@ -138,7 +138,7 @@ export function rolloutCases(cluster: () => E2ECluster): void {
     await applyYaml(k, deploymentManifest({name: 'paused', namespace: NS, replicas: 2}))
     await rolledOut(k, 'paused')
     expect(await k.kubectlOk(['rollout', 'pause', 'deployment/paused', '-n', NS])).toContain('deployment.apps/paused paused')
-    await k.kubectlOk(['set', 'image', 'deployment/paused', '-n', NS, `main=${IMAGE(3)}`])
+    await k.kubectlOk(['set', 'image', 'deployment/paused', '-n', NS, `main=${IMAGE(2)}`])
     const generation = Number(await k.kubectlOk(['get', 'deployment', 'paused', '-n', NS, '-o', 'jsonpath={.metadata.generation}']))
     // The controller still observes the paused Deployment, and says it is paused.
     const status = await eventually(async () => {
@@ -157,9 +157,9 @@ export function rolloutCases(cluster: () => E2ECluster): void {
     expect(await k.kubectlOk(['rollout', 'resume', 'deployment/paused', '-n', NS])).toContain('deployment.apps/paused resumed')
     await rolledOut(k, 'paused')
     const rs = await rsSummary(k, 'paused')
-    expect(rs.find((r) => r.image === IMAGE(3))).toMatchObject({replicas: 2, revision: '2'})
+    expect(rs.find((r) => r.image === IMAGE(2))).toMatchObject({replicas: 2, revision: '2'})
     expect(rs.find((r) => r.image === IMAGE(1))).toMatchObject({replicas: 0})
-    expect((await settledPods(k, NS, 'app=paused', 2)).map((p) => p.spec.containers[0]!.image)).toEqual([IMAGE(3), IMAGE(3)])
+    expect((await settledPods(k, NS, 'app=paused', 2)).map((p) => p.spec.containers[0]!.image)).toEqual([IMAGE(2), IMAGE(2)])
   })
 
   it('kubectl scale to 5 and back to 1 converges', async () => {
