@@ -82,6 +82,8 @@ export class PodSyncReconciler implements Reconciler {
   private readonly probes?: ProbeManager
   /** Pods by uid, for probe results that change (the manager only knows uids). */
   private readonly podsByUid = new Map<string, {key: ObjectKey; pod: Pod}>()
+  /** `namespace/name` → the uid of the pod last synced under that key (found in O(1): a reconcile must not scan every pod). */
+  private readonly uidByKey = new Map<string, string>()
   /**
    * Containers that could not be started (configuration, image, create), by `podUid/container`: the
    * waiting state to show meanwhile and when to try again.
@@ -133,7 +135,8 @@ export class PodSyncReconciler implements Reconciler {
     const gone = new Set(orphans.map((c) => c.spec.podUid))
     // A pod deleted at once (grace 0) before its first container may have left only its sandbox.
     const kept = pod && node === 'running' ? pod.metadata.uid : undefined
-    for (const [uid, known] of this.podsByUid) if (sameKey(known.key, key) && uid !== kept) gone.add(uid)
+    const known = this.uidByKey.get(keyString(key))
+    if (known && known !== kept) gone.add(known)
     // Sandboxes left by a pod deleted while the agent was away (a kill -9 between a sandbox and its first
     // container): asked of the runtime only for keys this agent has not seen yet, so at most once per pod.
     if (!kept || !this.podsByUid.has(kept)) {
@@ -145,6 +148,7 @@ export class PodSyncReconciler implements Reconciler {
     if (pod.metadata.deletionTimestamp) return this.finishDeletion(pod, mine)
 
     this.podsByUid.set(pod.metadata.uid!, {key, pod})
+    this.uidByKey.set(keyString(key), pod.metadata.uid!)
     const {containers, waiting, requeueAfterMs} = await this.startMissing(pod, mine)
     const probe = this.syncProbes(pod, containers)
     const phase = await this.writeStatus(pod, await this.withTerminationMessages(pod, containers), waiting, probe)
@@ -191,6 +195,8 @@ export class PodSyncReconciler implements Reconciler {
   }
 
   private async forgetPod(uid: string): Promise<void> {
+    const known = this.podsByUid.get(uid)
+    if (known && this.uidByKey.get(keyString(known.key)) === uid) this.uidByKey.delete(keyString(known.key))
     this.podsByUid.delete(uid)
     this.probes?.forgetPod(uid)
     this.backoff.forget(`${uid}/`)
@@ -507,8 +513,8 @@ export class PodSyncReconciler implements Reconciler {
   }
 }
 
-function sameKey(a: ObjectKey, b: ObjectKey): boolean {
-  return a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '')
+function keyString(key: ObjectKey): string {
+  return `${key.namespace ?? ''}/${key.name}`
 }
 
 /** Volumes whose files follow API objects and so are rewritten on the periodic resync. */
