@@ -6,7 +6,10 @@ import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
 import {EventRecorder} from '../events/recorder.js'
-import type {ImageResult, PullProgress} from '../runtime/runtime.js'
+import type {ImageResult, PullObserver, PullProgress} from '../runtime/runtime.js'
+
+/** How often a running pull reports its progress as an event (the kubelet reports none; a slow pull should not look stuck). */
+const PULL_PROGRESS_EVENT_MS = 5_000
 
 export class KubeletEvents {
   private readonly recorders = new Map<string, EventRecorder>()
@@ -17,10 +20,26 @@ export class KubeletEvents {
     this.record(pod, node, container, 'Pulling', `Pulling image "${image}"`)
   }
 
-  /** Not one of the kubelet's: a slow pull's progress, so `kubectl describe pod` shows it moving. */
-  pullProgress(pod: Pod, node: string, container: string, image: string, progress: PullProgress): void {
-    const bytes = progress.totalBytes > 0 ? `, ${megabytes(progress.downloadedBytes)} of ${megabytes(progress.totalBytes)}` : ''
-    this.record(pod, node, container, 'Pulling', `Pulling image "${image}": ${progress.layersDone} of ${progress.layers} layers done${bytes}`)
+  /**
+   * Pulling when a pull really starts, then, not one of the kubelet's, the pull's progress at most
+   * every PULL_PROGRESS_EVENT_MS, so that `kubectl describe pod` shows a slow pull moving.
+   */
+  pullObserver(pod: Pod, node: string, container: string, image: string): PullObserver {
+    const {clock} = this.deps
+    let lastReport = 0
+    return {
+      pullStarted: () => {
+        lastReport = clock.now().getTime()
+        this.pulling(pod, node, container, image)
+      },
+      progress: (progress: PullProgress) => {
+        const now = clock.now().getTime()
+        if (now - lastReport < PULL_PROGRESS_EVENT_MS || progress.layers === 0) return
+        lastReport = now
+        const bytes = progress.totalBytes > 0 ? `, ${megabytes(progress.downloadedBytes)} of ${megabytes(progress.totalBytes)}` : ''
+        this.record(pod, node, container, 'Pulling', `Pulling image "${image}": ${progress.layersDone} of ${progress.layers} layers done${bytes}`)
+      },
+    }
   }
 
   pulled(pod: Pod, node: string, container: string, image: string, result: ImageResult, elapsedMs: number): void {

@@ -11,9 +11,10 @@ import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import type {Clock} from '../clock.js'
 import type {ObjectKey, ReconcileResult, Reconciler} from '../controllers/reconciler.js'
 import {logger} from '../log.js'
-import {instancesOf, type ContainerRuntime, type ContainerSpec, type PullObserver, type RuntimeContainer} from '../runtime/runtime.js'
+import {instancesOf, type ContainerRuntime, type ContainerSpec, type RuntimeContainer} from '../runtime/runtime.js'
 import {containerConfig, ContainerConfigError, refreshVolumes, removePodVolumes, type ContainerConfigDeps} from './container-config/container-config.js'
-import {terminationLogMount, terminationMessage} from './container-config/termination-message.js'
+import {terminationLogMount, TerminationMessages} from './container-config/termination-message.js'
+import {StartFailures} from './start-failures.js'
 import {KILLING_REASON, probeKillMessage, ProbeManager, UNHEALTHY_REASON, type ProbeManagerOptions, type ProbeTarget} from './probes/index.js'
 import {CrashBackoff, goDuration, shouldRestart} from './crash-backoff.js'
 import {KubeletEvents} from './kubelet-events.js'
@@ -54,24 +55,8 @@ export interface PodSyncOptions {
   containerConfig?: ContainerConfigDeps
 }
 
-/** How long a container whose configuration failed (a missing ConfigMap) waits before the next try. */
-const CONFIG_RETRY_MS = 10_000
 /** The kubelet's periodic resync, which also refreshes configMap/secret/downwardAPI volume files. */
 const VOLUME_RESYNC_MS = 60_000
-/** How long a failed pull shows as ErrImagePull before the wait shows as ImagePullBackOff (the kubelet's next sync). */
-const PULL_ERROR_SHOWN_MS = 1_000
-
-/** A container that could not be started and waits until `retryAt`, shown as `waiting`; `then` changes what is shown partway. */
-interface StartFailure {
-  waiting?: {reason: string; message?: string}
-  retryAt: number
-  attempts: number
-  then?: {at: number; waiting: {reason: string; message?: string}; entered: () => void}
-}
-
-/** How often a running pull reports its progress as an event (the kubelet reports none; a slow pull should not look stuck). */
-const PULL_PROGRESS_EVENT_MS = 5_000
-
 export class PodSyncReconciler implements Reconciler {
   readonly name = 'pod-sync'
   private readonly log = logger('agent')
@@ -84,20 +69,17 @@ export class PodSyncReconciler implements Reconciler {
   private readonly podsByUid = new Map<string, {key: ObjectKey; pod: Pod}>()
   /** `namespace/name` → the uid of the pod last synced under that key (found in O(1): a reconcile must not scan every pod). */
   private readonly uidByKey = new Map<string, string>()
-  /**
-   * Containers that could not be started (configuration, image, create), by `podUid/container`: the
-   * waiting state to show meanwhile and when to try again.
-   */
-  private readonly startFailures = new Map<string, StartFailure>()
-  /** The kubelet's image back-off: 10 s doubling to 5 min between failed pulls of one container. */
-  private readonly pullBackoff = new CrashBackoff()
-  /** `<pod uid>/<container id>` → the exited instance's termination message (undefined: it left none). */
-  private readonly terminationMessages = new Map<string, string | undefined>()
+  /** Containers that could not be started (configuration, image, create): what to show meanwhile and when to try again. */
+  private readonly startFailures: StartFailures
+  private readonly terminationMessages?: TerminationMessages
   /** Container instances being killed after a failed liveness/startup probe. */
   private readonly killing = new Set<string>()
 
   constructor(private readonly opts: PodSyncOptions) {
     this.events = new KubeletEvents({registry: opts.registry, clock: opts.clock})
+    this.startFailures = new StartFailures({clock: opts.clock, events: this.events})
+    // Simulated pods write no files: only pods with a container configuration (Docker) leave messages.
+    if (opts.containerConfig) this.terminationMessages = new TerminationMessages({podsDir: opts.containerConfig.podsDir, runtime: opts.runtime})
     if (opts.probeExec) {
       this.probes = new ProbeManager({
         clock: opts.clock,
@@ -151,7 +133,7 @@ export class PodSyncReconciler implements Reconciler {
     this.uidByKey.set(keyString(key), pod.metadata.uid!)
     const {containers, waiting, requeueAfterMs} = await this.startMissing(pod, mine)
     const probe = this.syncProbes(pod, containers)
-    const phase = await this.writeStatus(pod, await this.withTerminationMessages(pod, containers), waiting, probe)
+    const phase = await this.writeStatus(pod, (await this.terminationMessages?.withMessages(pod, containers)) ?? containers, waiting, probe)
     if ((phase === 'Succeeded' || phase === 'Failed') && runtime.stopPod) await runtime.stopPod(pod.metadata.uid!)
     let next = requeueAfterMs
     if (this.opts.containerConfig && hasRefreshableVolumes(pod)) {
@@ -200,9 +182,8 @@ export class PodSyncReconciler implements Reconciler {
     this.podsByUid.delete(uid)
     this.probes?.forgetPod(uid)
     this.backoff.forget(`${uid}/`)
-    for (const key of this.startFailures.keys()) if (key.startsWith(`${uid}/`)) this.startFailures.delete(key)
-    this.pullBackoff.forget(`${uid}/`)
-    for (const key of this.terminationMessages.keys()) if (key.startsWith(`${uid}/`)) this.terminationMessages.delete(key)
+    this.startFailures.forgetPod(uid)
+    this.terminationMessages?.forgetPod(uid)
     if (this.opts.containerConfig) await removePodVolumes(this.opts.containerConfig, uid).catch(() => undefined)
     await this.opts.runtime.removePod?.(uid).catch((error) => this.log.warn({err: error, podUid: uid}, 'pod sandbox removal failed'))
   }
@@ -253,15 +234,10 @@ export class PodSyncReconciler implements Reconciler {
     const id = `${uid}/${c.name}`
     const requeue = (ms: number) => (next.requeueAfterMs = Math.min(next.requeueAfterMs ?? Infinity, Math.max(10, ms)))
     if (this.starting.has(id)) return 'starting'
-    const failed = this.startFailures.get(id)
-    if (failed && clock.now().getTime() < failed.retryAt) {
-      if (failed.then && clock.now().getTime() >= failed.then.at) {
-        failed.waiting = failed.then.waiting
-        failed.then.entered()
-        failed.then = undefined
-      }
-      if (failed.waiting) waiting.set(c.name, failed.waiting)
-      requeue(Math.min(failed.retryAt, failed.then?.at ?? Infinity) - clock.now().getTime())
+    const pending = this.startFailures.pending(id)
+    if (pending) {
+      if (pending.waiting) waiting.set(c.name, pending.waiting)
+      requeue(pending.wakeInMs)
       return 'waiting'
     }
     const instances = instancesOf(current, c.name)
@@ -306,19 +282,16 @@ export class PodSyncReconciler implements Reconciler {
           config.mounts = [...(config.mounts ?? []), await terminationLogMount(this.opts.containerConfig.podsDir, uid, c, restartCount)]
         } catch (error) {
           if (!(error instanceof ContainerConfigError)) throw error
-          const waiting = error.waitingReason === 'CreateContainerConfigError' ? {reason: error.waitingReason, message: error.message} : undefined
-          this.startFailures.set(id, {waiting, retryAt: this.opts.clock.now().getTime() + CONFIG_RETRY_MS, attempts: 1})
-          if (error.reason === 'FailedMount') this.events.warning(pod, node, c.name, 'FailedMount', error.message)
-          else this.events.warning(pod, node, c.name, 'Failed', `Error: ${error.message}`)
+          this.startFailures.configFailed(pod, c, error)
           return
         }
       }
       const pullStart = Date.now()
       let pulled: Awaited<ReturnType<ContainerRuntime['ensureImage']>>
       try {
-        pulled = await runtime.ensureImage(image, policy, this.pullObserver(pod, node, c.name, image))
+        pulled = await runtime.ensureImage(image, policy, this.events.pullObserver(pod, node, c.name, image))
       } catch (error) {
-        this.imageFailed(pod, c, error)
+        this.startFailures.imageFailed(pod, c, error)
         return
       }
       this.events.pulled(pod, node, c.name, image, pulled, Date.now() - pullStart)
@@ -334,8 +307,7 @@ export class PodSyncReconciler implements Reconciler {
         ...config,
         restartCount,
       })
-      this.startFailures.delete(id)
-      this.pullBackoff.forget(id)
+      this.startFailures.started(id)
       if (started.state.state !== 'created') this.events.started(pod, node, c.name)
       if (c.lifecycle?.postStart && started.state.state === 'running') {
         const failure = await this.hook(pod, c, started, c.lifecycle.postStart, (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000)
@@ -347,37 +319,13 @@ export class PodSyncReconciler implements Reconciler {
       }
     })()
       .catch((error) => {
-        // Any other failure (the runtime could not create it): shown as the error's reason, tried again after a back-off.
-        const reason = (error as {code?: string}).code ?? 'CreateContainerError'
-        const message = error instanceof Error ? error.message : String(error)
-        this.retryLater(id, {reason: /^[A-Z][A-Za-z]+$/.test(reason) ? reason : 'CreateContainerError', message})
-        this.events.warning(pod, node, c.name, 'Failed', `Error: ${message}`)
+        this.startFailures.createFailed(pod, c, error)
         this.log.warn({err: error, pod: `${key.namespace}/${key.name}`, container: c.name}, 'container start failed')
       })
       .finally(() => {
         this.starting.delete(id)
         this.opts.wake?.(key)
       })
-  }
-
-  /** Exited instances with the message each left (read once per instance; Docker pods only, simulated ones write no files). */
-  private async withTerminationMessages(pod: Pod, containers: RuntimeContainer[]): Promise<RuntimeContainer[]> {
-    const deps = this.opts.containerConfig
-    if (!deps) return containers
-    const uid = pod.metadata!.uid!
-    return Promise.all(
-      containers.map(async (rc) => {
-        if (rc.state.state !== 'exited') return rc
-        const key = `${uid}/${rc.id}`
-        if (!this.terminationMessages.has(key)) {
-          const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((x) => x.name === rc.spec.containerName)
-          const message = spec && (await terminationMessage(deps.podsDir, uid, spec, {restartCount: rc.spec.restartCount, exitCode: rc.state.exitCode}, () => this.opts.runtime.logs(rc.id)))
-          this.terminationMessages.set(key, message)
-        }
-        const message = this.terminationMessages.get(key)
-        return message ? {...rc, state: {...rc.state, message}} : rc
-      }),
-    )
   }
 
   /** The pod's IP for env and the downward API: from its status, else from the sandbox made now (the first container's start). */
@@ -391,61 +339,6 @@ export class PodSyncReconciler implements Reconciler {
       this.log.warn({err: error, pod: `${pod.metadata!.namespace}/${pod.metadata!.name}`}, 'pod sandbox not ready before the first container')
       return undefined
     }
-  }
-
-  /** The kubelet's Pulling event when a pull starts, then a progress event at most every PULL_PROGRESS_EVENT_MS while it runs. */
-  private pullObserver(pod: Pod, node: string, container: string, image: string): PullObserver {
-    const {clock} = this.opts
-    let lastReport = 0
-    return {
-      pullStarted: () => {
-        lastReport = clock.now().getTime()
-        this.events.pulling(pod, node, container, image)
-      },
-      progress: (progress) => {
-        const now = clock.now().getTime()
-        if (now - lastReport < PULL_PROGRESS_EVENT_MS || progress.layers === 0) return
-        lastReport = now
-        this.events.pullProgress(pod, node, container, image, progress)
-      },
-    }
-  }
-
-  /**
-   * An image that cannot be had: ErrImageNeverPull, or ErrImagePull then ImagePullBackOff on the
-   * kubelet's image back-off, with its events.
-   */
-  private imageFailed(pod: KubeObject & Pod, c: Container, error: unknown): void {
-    const id = `${pod.metadata.uid}/${c.name}`
-    const node = pod.spec!.nodeName!
-    const image = c.image ?? ''
-    const code = (error as {code?: string}).code
-    const message = error instanceof Error ? error.message : String(error)
-    if (code === 'ErrImageNeverPull') {
-      this.events.warning(pod, node, c.name, 'ErrImageNeverPull', message)
-      this.retryLater(id, {reason: 'ErrImageNeverPull', message})
-      return
-    }
-    // As the kubelet: every failed pull shows ErrImagePull, and the syncs that wait out the image
-    // back-off show ImagePullBackOff with its own events, until the next attempt.
-    this.events.warning(pod, node, c.name, 'Failed', message)
-    this.events.warning(pod, node, c.name, 'Failed', 'Error: ErrImagePull')
-    const backOff = {reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`}
-    this.retryLater(id, {reason: 'ErrImagePull', message}, {
-      at: this.opts.clock.now().getTime() + PULL_ERROR_SHOWN_MS,
-      waiting: backOff,
-      entered: () => {
-        this.events.normal(pod, node, c.name, 'BackOff', backOff.message)
-        this.events.warning(pod, node, c.name, 'Failed', 'Error: ImagePullBackOff')
-      },
-    })
-  }
-
-  private retryLater(id: string, waiting: {reason: string; message?: string}, then?: StartFailure['then']): void {
-    const now = this.opts.clock.now().getTime()
-    this.pullBackoff.next(id, now, now)
-    const attempts = (this.startFailures.get(id)?.attempts ?? 0) + 1
-    this.startFailures.set(id, {waiting, retryAt: now + this.pullBackoff.windowMs(id), attempts, then})
   }
 
   /** Runs a lifecycle hook where containers can run commands (Docker); a no-op elsewhere. */

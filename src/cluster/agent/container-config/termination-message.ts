@@ -5,8 +5,8 @@
 // tail of its output instead (80 lines, 2 KiB), as kubelet's kuberuntime does.
 import {chmod, mkdir, open, writeFile} from 'node:fs/promises'
 import path from 'node:path'
-import type {Container} from 'kubernetes-types/core/v1.js'
-import type {ContainerMount} from '../../runtime/runtime.js'
+import type {Container, Pod} from 'kubernetes-types/core/v1.js'
+import type {ContainerMount, ContainerRuntime, RuntimeContainer} from '../../runtime/runtime.js'
 import {podDir} from './volumes.js'
 
 export const DEFAULT_TERMINATION_MESSAGE_PATH = '/dev/termination-log'
@@ -42,6 +42,36 @@ export async function terminationMessage(
   if (written) return written
   if (container.terminationMessagePolicy !== 'FallbackToLogsOnError' || instance.exitCode === 0) return undefined
   return logTail(await logs().catch(() => '')) || undefined
+}
+
+/** Each exited instance's message, read once (an exited instance never changes) and kept until its pod goes. */
+export class TerminationMessages {
+  /** `<pod uid>/<container id>` → the message (undefined: it left none). */
+  private readonly read = new Map<string, string | undefined>()
+
+  constructor(private readonly deps: {podsDir: string; runtime: Pick<ContainerRuntime, 'logs'>}) {}
+
+  /** The pod's containers, exited ones with their message in state.message. */
+  async withMessages(pod: Pod, containers: RuntimeContainer[]): Promise<RuntimeContainer[]> {
+    const uid = pod.metadata!.uid!
+    return Promise.all(
+      containers.map(async (rc) => {
+        if (rc.state.state !== 'exited') return rc
+        const key = `${uid}/${rc.id}`
+        if (!this.read.has(key)) {
+          const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((x) => x.name === rc.spec.containerName)
+          const instance = {restartCount: rc.spec.restartCount, exitCode: rc.state.exitCode}
+          this.read.set(key, spec && (await terminationMessage(this.deps.podsDir, uid, spec, instance, () => this.deps.runtime.logs(rc.id))))
+        }
+        const message = this.read.get(key)
+        return message ? {...rc, state: {...rc.state, message}} : rc
+      }),
+    )
+  }
+
+  forgetPod(uid: string): void {
+    for (const key of this.read.keys()) if (key.startsWith(`${uid}/`)) this.read.delete(key)
+  }
 }
 
 /** The last 80 lines of `text`, cut to its last 2 KiB. */
