@@ -1,5 +1,7 @@
 // Helpers for the workload e2e cases (rollouts, cascades, endpoints): manifests and a background
 // `kubectl ... -w` whose output lines the test can read while it drives the cluster.
+import {Cidr} from '../../src/cluster/network/cidr.js'
+import {networkOfServiceCIDR, SIMULATED_ADDRESSING, splitNetwork} from '../../src/cluster/network/cluster-addressing.js'
 import {execa, type ResultPromise} from 'execa'
 import {expect} from 'vitest'
 import {mkdtempSync, writeFileSync} from 'node:fs'
@@ -129,10 +131,24 @@ export async function ensureNamespace(k: E2ECluster, namespace: string): Promise
 
 /** Whether an IPv4 address lies in a CIDR block such as 10.244.0.0/16. */
 export function inCIDR(ip: string, cidr: string): boolean {
-  const [base, bits] = cidr.split('/')
-  const toNumber = (address: string) => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0)
-  const block = 2 ** (32 - Number(bits))
-  return /^\d+\.\d+\.\d+\.\d+$/.test(ip) && Math.floor(toNumber(ip) / block) === Math.floor(toNumber(base!) / block)
+  return Cidr.parse(cidr).contains(ip)
+}
+
+/**
+ * The cluster's Service range, as docs/networking.md lays it out: Kubernetes' usual 10.96.0.0/16 on the
+ * simulated runtime; on Docker the upper half of the network whose lower half is the node's podCIDR.
+ */
+export async function serviceCIDR(k: E2ECluster): Promise<string> {
+  if (k.driver === 'sim') return SIMULATED_ADDRESSING.serviceCIDR
+  const podCIDR = await k.kubectlOk(['get', 'node', k.name, '-o', 'jsonpath={.spec.podCIDR}'])
+  return splitNetwork(networkOfServiceCIDR(podCIDR)).serviceCIDR
+}
+
+/** A `kubectl get svc` row's CLUSTER-IP column lies in the cluster's Service range. */
+export async function expectClusterIPInRange(k: E2ECluster, row: string): Promise<void> {
+  const ip = row.trim().split(/\s+/)[2] ?? ''
+  const range = await serviceCIDR(k)
+  expect(inCIDR(ip, range), `ClusterIP ${ip} lies in the Service range ${range}`).toBe(true)
 }
 
 /**

@@ -11,9 +11,9 @@ export interface TestRegistry {
   registry: ObjectRegistry
 }
 
-export async function openTestRegistry(clock: Clock): Promise<TestRegistry> {
+export async function openTestRegistry(clock: Clock, serviceCIDR?: string): Promise<TestRegistry> {
   const store = await openSqliteStore(':memory:')
-  const registry = createRegistry(store, clock)
+  const registry = createRegistry(store, clock, serviceCIDR)
   const namespaces = RESOURCES.find((r) => r.kind === 'Namespace')!
   await registry.create(namespaces, undefined, {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'default'}}, {manager: 'test'})
   return {store, registry}

@@ -3,13 +3,14 @@
 import {resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
-import {KUBERNETES_SERVICE_IP} from './service-allocator.js'
+import {kubernetesServiceIP, SIMULATED_ADDRESSING} from '../network/cluster-addressing.js'
 
 const find = resourceOfKind
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease']
 const MANAGER = 'kcluster-apiserver'
 
-export async function bootstrapObjects(registry: ObjectRegistry, apiPort: number): Promise<void> {
+export async function bootstrapObjects(registry: ObjectRegistry, apiPort: number, serviceCIDR = SIMULATED_ADDRESSING.serviceCIDR): Promise<void> {
+  const kubernetesIP = kubernetesServiceIP(serviceCIDR)
   for (const name of SYSTEM_NAMESPACES) {
     if (await registry.tryGet(find('Namespace'), undefined, name)) continue
     await registry.create(find('Namespace'), undefined, {apiVersion: 'v1', kind: 'Namespace', metadata: {name}}, {manager: MANAGER})
@@ -19,7 +20,7 @@ export async function bootstrapObjects(registry: ObjectRegistry, apiPort: number
       apiVersion: 'v1',
       kind: 'Service',
       metadata: {name: 'kubernetes', namespace: 'default', labels: {component: 'apiserver', provider: 'kubernetes'}},
-      spec: {type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, clusterIPs: [KUBERNETES_SERVICE_IP], ports: [{name: 'https', port: 443, protocol: 'TCP', targetPort: apiPort}]},
+      spec: {type: 'ClusterIP', clusterIP: kubernetesIP, clusterIPs: [kubernetesIP], ports: [{name: 'https', port: 443, protocol: 'TCP', targetPort: apiPort}]},
     }
     await registry.create(find('Service'), 'default', service, {manager: MANAGER})
   }

@@ -2,7 +2,7 @@
 // the chosen runtime and the in-process controllers. stop() tears down in reverse order.
 import {setMaxListeners} from 'node:events'
 import {join} from 'node:path'
-import {RESOURCES, resourceOfKind} from '../api/resources.js'
+import {objectKey, RESOURCES, resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {startApiServer, type ApiServer} from '../apiserver/server.js'
@@ -35,6 +35,9 @@ import {startAutoCompaction} from '../store/auto-compaction.js'
 import {openSqliteStore, type SqliteStore} from '../store/sqlite-store.js'
 import type {Store} from '../store/store.js'
 import type {StreamRuntime} from '../apiserver/streams/stream-runtime.js'
+import {decodeStored} from '../apiserver/registry/codec.js'
+import {networkOfServiceCIDR, SIMULATED_ADDRESSING, type ClusterAddressing} from '../network/cluster-addressing.js'
+import type {ContainerRuntime} from '../runtime/runtime.js'
 import {bootstrapObjects} from './bootstrap.js'
 import {clusterStatus} from './cluster-status.js'
 import {createRegistry} from './create-registry.js'
@@ -104,7 +107,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const memoryTrim = startIdleMemoryTrim()
   // Every open watch listens for shutdown; dozens of informers are normal, not a leak.
   setMaxListeners(0, shutdown.signal)
-  const registry = createRegistry(store, clock)
+  const addressing = await clusterAddressing(runtime, store)
+  const registry = createRegistry(store, clock, addressing.serviceCIDR)
 
 
   const nodeName = opts.name
@@ -131,7 +135,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length}),
     })
     const newCluster = (await registry.list(find('Node'))).items.length === 0
-    await bootstrapObjects(registry, server.port)
+    await bootstrapObjects(registry, server.port, addressing.serviceCIDR)
     // The first node's kubelet registers it; a new cluster's other nodes are created once, here, and
     // from then on live in the store like any node (`kcluster node add|remove`).
     nodes = new NodeAgents({
@@ -141,7 +145,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       hostIP,
       runtimeName: runtime.name,
       primaryNode: nodeName,
-      podCIDR: await runtime.podCIDR?.().catch((error) => void log.warn({err: error}, 'the runtime does not say its pod IP range')),
+      podCIDR: addressing.podCIDR,
       defaultCapacity: hostCapacity(opts.stateDir, {cpu: opts.nodeCpu, memory: opts.nodeMemory, pods: opts.nodeMaxPods}),
       // A kubelet renews its lease several times per grace period (10 s against 40 s); a shortened
       // grace period shortens the renewal with it, or healthy nodes would look dead.
@@ -267,4 +271,17 @@ async function createSimulatedNodes(registry: ObjectRegistry, first: string, hos
     const node = nodeObject({name, hostIP, controlPlane: false})
     await registry.create(find('Node'), undefined, node as unknown as KubeObject, {manager: 'kcluster'})
   }
+}
+
+/**
+ * The runtime's pod and Service ranges. A cluster that exists already asks for the network its
+ * `kubernetes` Service's ClusterIP came from, so Services keep their addresses when the Docker network
+ * has to be made again.
+ */
+async function clusterAddressing(runtime: ContainerRuntime, store: Store): Promise<ClusterAddressing> {
+  if (!runtime.addressing) return SIMULATED_ADDRESSING
+  const kv = await store.get(objectKey(resourceOfKind('Service'), 'default', 'kubernetes'))
+  const ip = kv && (decodeStored(kv).spec as {clusterIP?: string} | undefined)?.clusterIP
+  // The Service half is the upper /17 of a /16: its network is the /16 around the address.
+  return runtime.addressing(ip ? networkOfServiceCIDR(`${ip}/17`) : undefined)
 }

@@ -6,10 +6,10 @@ import type {Clock} from '../clock.js'
 import type {Store} from '../store/store.js'
 import {ServiceAllocator} from './service-allocator.js'
 
-export function createRegistry(store: Store, clock: Clock): ObjectRegistry {
+export function createRegistry(store: Store, clock: Clock, serviceCIDR?: string): ObjectRegistry {
   // The allocator reads Services through the registry it serves.
   let registry: ObjectRegistry | undefined
-  const allocator = new ServiceAllocator(() => registry!)
+  const allocator = new ServiceAllocator(() => registry!, serviceCIDR)
   registry = new ObjectRegistry(store, strategyFor, clock, {
     clock,
     allocateClusterIP: (ip) => allocator.allocateClusterIP(ip),

@@ -1,12 +1,14 @@
-// Cluster IPs (10.96.0.0/16) and NodePorts (30000-32767) for Services, allocated by scanning the
-// Services that exist; the store is the single source of truth, so restarts need no side table.
-// Automatic allocation starts at 10.96.0.10, so the kubernetes Service's 10.96.0.1 is never handed out.
+// Cluster IPs (from the cluster's Service range, 10.96.0.0/16 by default) and NodePorts (30000-32767)
+// for Services, allocated by scanning the Services that exist; the store is the single source of
+// truth, so restarts need no side table. Automatic allocation starts above the fixed addresses (the
+// kubernetes Service's .1, cluster DNS's .10), which stay free for them.
 import {ApiError} from '../api/errors.js'
 import {resourceOfKind} from '../api/resources.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
+import {Cidr} from '../network/cidr.js'
+import {FIRST_DYNAMIC_SERVICE_OFFSET, SIMULATED_ADDRESSING} from '../network/cluster-addressing.js'
 
 const SERVICES = resourceOfKind('Service')
-export const KUBERNETES_SERVICE_IP = '10.96.0.1'
 
 interface ServiceSpecLike {
   clusterIP?: string
@@ -19,19 +21,28 @@ export class ServiceAllocator {
   private readonly pendingIPs = new Set<string>()
   private readonly pendingPorts = new Set<number>()
 
-  constructor(private readonly registry: () => ObjectRegistry) {}
+  private readonly range: Cidr
+
+  constructor(
+    private readonly registry: () => ObjectRegistry,
+    serviceCIDR = SIMULATED_ADDRESSING.serviceCIDR,
+  ) {
+    this.range = Cidr.parse(serviceCIDR)
+  }
 
   async allocateClusterIP(requested?: string): Promise<string> {
     const used = await this.usedIPs()
     if (requested) {
-      if (!/^10\.96\.\d{1,3}\.\d{1,3}$/.test(requested) || requested.split('.').some((o) => Number(o) > 255))
-        throw invalidField('spec.clusterIPs', requested, 'failed to allocate IP: the provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/16')
+      const offset = this.range.offsetOf(requested)
+      // The network and broadcast addresses of the range are not Service addresses either.
+      if (offset === undefined || offset === 0 || offset === this.range.size - 1)
+        throw invalidField('spec.clusterIPs', requested, `failed to allocate IP: the provided IP is not in the valid range. The range of valid IPs is ${this.range.toString()}`)
       if (used.has(requested)) throw invalidField('spec.clusterIPs', requested, 'failed to allocate IP: provided IP is already allocated')
       return this.hold(this.pendingIPs, requested)
     }
-    for (let i = 10; i < 65_534; i++) {
-      const ip = `10.96.${Math.floor(i / 256)}.${i % 256}`
-      if (!used.has(ip) && !this.pendingIPs.has(ip) && !ip.endsWith('.0') && !ip.endsWith('.255')) return this.hold(this.pendingIPs, ip)
+    for (let i = FIRST_DYNAMIC_SERVICE_OFFSET; i < this.range.size - 1; i++) {
+      const ip = this.range.nth(i)
+      if (!used.has(ip) && !this.pendingIPs.has(ip)) return this.hold(this.pendingIPs, ip)
     }
     throw new ApiError(500, 'InternalError', 'Internal error occurred: failed to allocate a serviceIP: range is full')
   }

@@ -1,5 +1,6 @@
 // The node agent drives containers through this small interface; Docker and the simulated runtime
 // implement it. Streams (exec, attach, port-forward) get their own interface rather than growing this one.
+import type {ClusterAddressing} from '../network/cluster-addressing.js'
 
 export interface ContainerSpec {
   /** Pod identity, also written as labels so state can be rediscovered from the runtime. */
@@ -115,8 +116,11 @@ export interface ContainerRuntime {
   start(spec: ContainerSpec): Promise<RuntimeContainer>
   /** Stop a container, giving it `graceSeconds` before it is killed. */
   stop(id: string, graceSeconds: number): Promise<void>
-  /** The range pod IPs come from, for the node's spec.podCIDR (Docker: the cluster network's subnet, made now if missing). */
-  podCIDR?(): Promise<string | undefined>
+  /**
+   * Where pod IPs and ClusterIPs come from (Docker: the halves of the cluster network, made now if
+   * missing, asking for `preferredNetwork` — the network the cluster's Services were allocated from).
+   */
+  addressing?(preferredNetwork?: string): Promise<ClusterAddressing>
   /** Removes what preparePod set up, when the pod has no container left. */
   removePod?(podUid: string): Promise<void>
   /** The pods preparePod set something up for (with or without containers), so that a pod deleted while the agent was away can be cleaned. */

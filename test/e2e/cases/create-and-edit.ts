@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
 import {LONG_RUNNING, TEST_IMAGE} from '../manifests.js'
-import {expectInNodePodCIDR} from '../workloads.js'
+import {expectClusterIPInRange, expectInNodePodCIDR} from '../workloads.js'
 
 export function createAndEditCases(cluster: () => E2ECluster): void {
   it('kubectl create namespace|configmap|secret|deployment|service (protobuf bodies) work', async () => {
@@ -23,7 +23,8 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
     expect(deploy.spec.template.spec.containers[0].image).toBe(TEST_IMAGE)
     expect(deploy.spec.strategy.type).toBe('RollingUpdate')
     const svc = await k.kubectlOk(['get', 'service', 'svc1', '-n', 'pb'])
-    expect(svc).toMatch(/svc1\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP/)
+    expect(svc).toMatch(/svc1\s+ClusterIP\s+\d+\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP/)
+    await expectClusterIPInRange(k, svc.split('\n').find((line) => line.startsWith('svc1'))!)
   })
 
   it('kubectl label, annotate and patch (strategic, merge, json) change the object', async () => {

@@ -3,7 +3,8 @@ import {join} from 'node:path'
 import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
 import {LONG_RUNNING, TEST_IMAGE} from '../manifests.js'
-import {expectInNodePodCIDR} from '../workloads.js'
+import {Cidr} from '../../../src/cluster/network/cidr.js'
+import {expectInNodePodCIDR, serviceCIDR} from '../workloads.js'
 
 export function getAndDescribeCases(cluster: () => E2ECluster): void {
   it('kubectl get shows the real columns in every output form', async () => {
@@ -48,7 +49,8 @@ export function getAndDescribeCases(cluster: () => E2ECluster): void {
     expect(await k.kubectlOk(['get', 'deployments'])).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m)
     expect(await k.kubectlOk(['rollout', 'status', 'deployment/cols', '--timeout=60s'])).toContain('deployment "cols" successfully rolled out')
     expect(await k.kubectlOk(['get', 'deployment', 'cols', '-o', 'wide'])).toMatch(/^cols\s+3\/3\s+3\s+3\s+\S+\s+busybox\s+kcluster-test\/busybox:1\s+app=cols$/m)
-    expect(await k.kubectlOk(['get', 'svc', 'kubernetes'])).toMatch(/^kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s+\S+$/m)
+    const kubernetesIP = Cidr.parse(await serviceCIDR(k)).nth(1).replaceAll('.', '\\.')
+    expect(await k.kubectlOk(['get', 'svc', 'kubernetes'])).toMatch(new RegExp(`^kubernetes\\s+ClusterIP\\s+${kubernetesIP}\\s+<none>\\s+443/TCP\\s+\\S+$`, 'm'))
     expect(await k.kubectlOk(['get', 'nodes', '-o', 'wide'])).toMatch(/INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME/)
     expect(await k.kubectlOk(['get', 'ns', 'default'])).toMatch(/^default\s+Active\s+\S+$/m)
   })

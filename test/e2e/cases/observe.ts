@@ -2,7 +2,7 @@
 // what a real cluster shows.
 import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
-import {applyYaml, backgroundKubectl, deploymentManifest, podNames, setGate, settledPods, ensureNamespace} from '../workloads.js'
+import {applyYaml, backgroundKubectl, deploymentManifest, expectClusterIPInRange, podNames, setGate, settledPods, ensureNamespace} from '../workloads.js'
 import {LONG_RUNNING, TEST_IMAGE} from '../manifests.js'
 
 const NS = 'observe'
@@ -69,7 +69,8 @@ export function observeCases(cluster: () => E2ECluster): void {
       expect.stringMatching(new RegExp(`^pod/web-${hash}-[a-z0-9]{5}\\s+1/1\\s+Running\\s+0\\s+\\S+$`)),
       expect.stringMatching(new RegExp(`^pod/web-${hash}-[a-z0-9]{5}\\s+1/1\\s+Running\\s+0\\s+\\S+$`)),
     ])
-    expect(sections[1]!.slice(1)).toEqual([expect.stringMatching(/^service\/web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+$/)])
+    expect(sections[1]!.slice(1)).toEqual([expect.stringMatching(/^service\/web\s+ClusterIP\s+\d+\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+$/)])
+    await expectClusterIPInRange(k, sections[1]![1]!)
     expect(sections[2]!.slice(1)).toEqual([expect.stringMatching(/^deployment\.apps\/web\s+2\/2\s+2\s+2\s+\S+$/)])
     expect(sections[3]!.slice(1)).toEqual([expect.stringMatching(new RegExp(`^replicaset\\.apps/web-${hash}\\s+2\\s+2\\s+2\\s+\\S+$`))])
   })

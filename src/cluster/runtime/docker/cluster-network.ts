@@ -3,6 +3,9 @@
 import type Dockerode from 'dockerode'
 import {engineStatus} from './errors.js'
 import {LABEL} from './labels.js'
+import {Cidr} from '../../network/cidr.js'
+import {splitNetwork} from '../../network/cluster-addressing.js'
+import {chooseSubnet} from './network-subnet.js'
 
 export function clusterNetworkName(cluster: string): string {
   return `kcluster-${cluster}`
@@ -12,16 +15,16 @@ export function clusterNetworkName(cluster: string): string {
 const creating = new Map<string, Promise<string>>()
 
 /** The cluster's network name, creating the network if no network labelled for this cluster exists. */
-export function ensureClusterNetwork(docker: Dockerode, cluster: string): Promise<string> {
+export function ensureClusterNetwork(docker: Dockerode, cluster: string, preferredSubnet?: string): Promise<string> {
   let pending = creating.get(cluster)
   if (!pending) {
-    pending = createOnce(docker, cluster).finally(() => creating.delete(cluster))
+    pending = createOnce(docker, cluster, preferredSubnet).finally(() => creating.delete(cluster))
     creating.set(cluster, pending)
   }
   return pending
 }
 
-async function createOnce(docker: Dockerode, cluster: string): Promise<string> {
+async function createOnce(docker: Dockerode, cluster: string, preferredSubnet?: string): Promise<string> {
   const name = clusterNetworkName(cluster)
   if (await findClusterNetwork(docker, cluster)) {
     await removeDuplicates(docker, cluster)
@@ -29,7 +32,10 @@ async function createOnce(docker: Dockerode, cluster: string): Promise<string> {
   }
   try {
     // CheckDuplicate: without it an old engine happily creates a second network of the same name.
-    await docker.createNetwork({Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: {[LABEL.cluster]: cluster}})
+    // Docker hands pod IPs only from the lower half (IPRange); the upper half is the cluster's Service range.
+    const subnet = await chooseSubnet(docker, preferredSubnet)
+    const ipam = subnet && {Config: [{Subnet: subnet, IPRange: splitNetwork(subnet).podCIDR, Gateway: Cidr.parse(subnet).nth(1)}]}
+    await docker.createNetwork({Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: {[LABEL.cluster]: cluster}, ...(ipam && {IPAM: ipam})})
   } catch (error) {
     // Another runtime created it at the same moment.
     if (engineStatus(error) !== 409) throw error
@@ -53,12 +59,13 @@ async function removeDuplicates(docker: Dockerode, cluster: string): Promise<voi
   }
 }
 
-/** The subnet of the cluster's network (IPv4), once it exists. */
-export async function clusterSubnet(docker: Dockerode, cluster: string): Promise<string | undefined> {
+/** The IPv4 subnet of the cluster's network and the range Docker hands container IPs from, once it exists. */
+export async function clusterIpam(docker: Dockerode, cluster: string): Promise<{subnet?: string; ipRange?: string} | undefined> {
   const id = await findClusterNetwork(docker, cluster)
   if (!id) return undefined
-  const info = (await docker.getNetwork(id).inspect()) as {IPAM?: {Config?: Array<{Subnet?: string}>}}
-  return info.IPAM?.Config?.map((c) => c.Subnet).find((s) => s && !s.includes(':'))
+  const info = (await docker.getNetwork(id).inspect()) as {IPAM?: {Config?: Array<{Subnet?: string; IPRange?: string}>}}
+  const config = info.IPAM?.Config?.find((c) => c.Subnet && !c.Subnet.includes(':'))
+  return config && {subnet: config.Subnet, ipRange: config.IPRange || undefined}
 }
 
 export async function findClusterNetwork(docker: Dockerode, cluster: string): Promise<string | undefined> {

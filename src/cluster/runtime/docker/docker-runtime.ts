@@ -12,13 +12,14 @@ import {ContainerEvents} from './container-events.js'
 import {containerState} from './container-state.js'
 import {appCreateOptions} from './create-options.js'
 import {DockerRuntimeError, engineStatus, tolerating} from './errors.js'
-import {clusterSubnet, ensureClusterNetwork} from './cluster-network.js'
+import {SIMULATED_ADDRESSING, splitNetwork, type ClusterAddressing} from '../../network/cluster-addressing.js'
+import {clusterIpam, ensureClusterNetwork} from './cluster-network.js'
 import {ensureImage, type PullPolicy} from './image-pull.js'
 import {LABEL, labelFilter, specFromLabels} from './labels.js'
 import {containerLogs, followLogs, type FollowLogsOptions} from './log-stream.js'
 import {ensurePauseImage} from './pause-image.js'
 import {PodLock} from './pod-lock.js'
-import {ensureSandbox, listSandboxes, removeSandboxIfUnused, sandboxIP} from './sandbox.js'
+import {ensureSandbox, listSandboxes, removeSandboxIfUnused, sandboxIP, type SandboxDeps} from './sandbox.js'
 
 export interface DockerRuntimeOptions {
   /** Cluster name: the value of every container's kcluster.io/cluster label and of the network's name. */
@@ -35,6 +36,8 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly log = logger('docker-runtime')
   private readonly podLock = new PodLock()
   private pauseImage?: Promise<boolean>
+  /** The network the cluster's Services were allocated from, asked for again if the network must be made. */
+  private preferredSubnet?: string
   private readonly events: ContainerEvents
 
   constructor(private readonly opts: DockerRuntimeOptions) {
@@ -53,7 +56,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** The pod's sandbox, made now if it is not there; it goes with the pod's last container, or with removePod. */
   async preparePod(pod: Pick<ContainerSpec, 'namespace' | 'podName' | 'podUid'>): Promise<{podIP?: string}> {
-    const sandbox = await this.podLock.run(pod.podUid, () => ensureSandbox({docker: this.docker, cluster: this.cluster, ensurePauseImage: () => this.ensurePauseImage()}, pod))
+    const sandbox = await this.podLock.run(pod.podUid, () => ensureSandbox(this.sandboxDeps(), pod))
     return {podIP: sandbox.ip}
   }
 
@@ -62,10 +65,21 @@ export class DockerRuntime implements ContainerRuntime {
     await this.podLock.run(podUid, () => removeSandboxIfUnused(this.docker, this.cluster, podUid))
   }
 
-  /** The cluster network's subnet: Docker picks it when it creates the network, and pod IPs come from it. */
-  async podCIDR(): Promise<string | undefined> {
-    await ensureClusterNetwork(this.docker, this.cluster)
-    return clusterSubnet(this.docker, this.cluster)
+  /**
+   * The pod and Service halves of the cluster network, made now if missing (asking for
+   * `preferredNetwork`, the one the cluster's Services were allocated from). A network made by an
+   * earlier kcluster has no Service half: its pods keep it and ClusterIPs stay off-network.
+   */
+  async addressing(preferredNetwork?: string): Promise<ClusterAddressing> {
+    if (preferredNetwork) this.preferredSubnet = preferredNetwork
+    await ensureClusterNetwork(this.docker, this.cluster, this.preferredSubnet)
+    const ipam = await clusterIpam(this.docker, this.cluster)
+    if (ipam?.subnet && ipam.ipRange) return splitNetwork(ipam.subnet)
+    return {podCIDR: ipam?.subnet ?? SIMULATED_ADDRESSING.podCIDR, serviceCIDR: SIMULATED_ADDRESSING.serviceCIDR}
+  }
+
+  private sandboxDeps(): SandboxDeps {
+    return {docker: this.docker, cluster: this.cluster, ensurePauseImage: () => this.ensurePauseImage(), preferredSubnet: this.preferredSubnet}
   }
 
   /** The pods that have a sandbox (running or not), from its labels. */
@@ -77,7 +91,7 @@ export class DockerRuntime implements ContainerRuntime {
   /** Resolves once the process runs, or with its exit (or StartError) state if it could not start or died at once. */
   async start(spec: ContainerSpec): Promise<RuntimeContainer> {
     const {container, podIP} = await this.podLock.run(spec.podUid, async () => {
-      const sandbox = await ensureSandbox({docker: this.docker, cluster: this.cluster, ensurePauseImage: () => this.ensurePauseImage()}, spec)
+      const sandbox = await ensureSandbox(this.sandboxDeps(), spec)
       try {
         return {container: await this.docker.createContainer(appCreateOptions(this.cluster, spec, sandbox.id)), podIP: sandbox.ip}
       } catch (error) {

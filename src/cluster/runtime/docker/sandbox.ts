@@ -21,6 +21,8 @@ export interface SandboxDeps {
   cluster: string
   /** Makes the pause image present (memoized by the caller). */
   ensurePauseImage(): Promise<unknown>
+  /** The subnet to ask for if the cluster network must be made (the one its Services were allocated from). */
+  preferredSubnet?: string
 }
 
 /** Every sandbox of the cluster (or of one pod), with its IP when running. */
@@ -38,7 +40,7 @@ export async function ensureSandbox(deps: SandboxDeps, pod: PodIdentity): Promis
   const existing = await running(deps, pod)
   if (existing) return existing
   await deps.ensurePauseImage()
-  const network = await ensureClusterNetwork(deps.docker, deps.cluster)
+  const network = await ensureClusterNetwork(deps.docker, deps.cluster, deps.preferredSubnet)
   const create = () => deps.docker.createContainer(sandboxCreateOptions(deps.cluster, network, pod))
   try {
     // 404: the pause image or the network went away since we checked (`kcluster delete` of another
@@ -46,7 +48,7 @@ export async function ensureSandbox(deps: SandboxDeps, pod: PodIdentity): Promis
     const container = await create().catch(async (error) => {
       if (engineStatus(error) !== 404) throw error
       await deps.ensurePauseImage()
-      await ensureClusterNetwork(deps.docker, deps.cluster)
+      await ensureClusterNetwork(deps.docker, deps.cluster, deps.preferredSubnet)
       return create()
     })
     await container.start()

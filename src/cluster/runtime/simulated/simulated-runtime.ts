@@ -8,6 +8,7 @@ import {randomBytes} from 'node:crypto'
 import {appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import type {Clock} from '../../clock.js'
+import {SIMULATED_ADDRESSING, type ClusterAddressing} from '../../network/cluster-addressing.js'
 import type {ContainerFilter, ContainerRuntime, ContainerSpec, ImageResult, LogQuery, RuntimeContainer} from '../runtime.js'
 
 export interface SimulatedRuntimeOptions {
@@ -23,8 +24,6 @@ export interface SimulatedRuntimeOptions {
 }
 
 type PersistedState = {state: 'created'} | {state: 'running'; startedAt: string} | {state: 'exited'; startedAt?: string; finishedAt: string; exitCode: number; reason: string}
-
-const SIMULATED_POD_CIDR = '10.244.0.0/16'
 
 interface PersistedContainer {
   id: string
@@ -178,9 +177,9 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   /** A pod keeps one IP for all its containers, as with a shared sandbox. IPs come from 10.244.0.0/16. */
-  /** podIPFor hands out 10.244.0.1 upwards, within one /16. */
-  async podCIDR(): Promise<string> {
-    return SIMULATED_POD_CIDR
+  /** podIPFor hands out 10.244.0.1 upwards, within one /16; ClusterIPs are Kubernetes' usual 10.96.0.0/16. */
+  async addressing(): Promise<ClusterAddressing> {
+    return SIMULATED_ADDRESSING
   }
 
   private podIPFor(podUid: string): string {
