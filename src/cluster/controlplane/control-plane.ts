@@ -4,6 +4,7 @@ import {setMaxListeners} from 'node:events'
 import {join} from 'node:path'
 import {objectKey, RESOURCES, resourceOfKind} from '../api/resources.js'
 import type {KubeObject} from '../api/types.js'
+import type {Service} from 'kubernetes-types/core/v1.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
 import {startApiServer, type ApiServer} from '../apiserver/server.js'
 import {NodeAgents, type NodeAgentState} from '../agent/node-agents.js'
@@ -177,7 +178,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       wake: wakePod,
       pods: podInformer.cache,
       probeExec: streams ? execViaStreams(streams) : undefined,
-      containerConfig: opts.driver === 'docker' ? {registry, podsDir: join(opts.stateDir, 'pods'), hostIP} : undefined,
+      containerConfig: opts.driver === 'docker' ? {registry, podsDir: join(opts.stateDir, 'pods'), hostIP, services: (namespace) => servicesForEnv(registry, namespace)} : undefined,
     })
     stopPodSync = () => podSyncReconciler.stop()
     const podSync: Controller = new Controller({
@@ -284,4 +285,13 @@ async function clusterAddressing(runtime: ContainerRuntime, store: Store): Promi
   const ip = kv && (decodeStored(kv).spec as {clusterIP?: string} | undefined)?.clusterIP
   // The Service half is the upper /17 of a /16: its network is the /16 around the address.
   return runtime.addressing(ip ? networkOfServiceCIDR(`${ip}/17`) : undefined)
+}
+
+/** A namespace's Services and default/kubernetes: what a container's Service variables are made from. */
+async function servicesForEnv(registry: ObjectRegistry, namespace: string): Promise<Service[]> {
+  const services = resourceOfKind('Service')
+  const inNamespace = (await registry.list(services, namespace)).items as unknown as Service[]
+  if (namespace === 'default') return inNamespace
+  const kubernetes = (await registry.tryGet(services, 'default', 'kubernetes')) as unknown as Service | undefined
+  return kubernetes ? [...inNamespace, kubernetes] : inNamespace
 }

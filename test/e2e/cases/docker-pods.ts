@@ -357,6 +357,26 @@ spec:
     await k.kubectlOk(['delete', 'pod/configured', 'configmap/settings', 'secret/creds', '--wait=true', '--timeout=60s', '--grace-period=1'])
   })
 
+  it('a container gets the Service variables of the Services that exist when it starts, and the kubernetes Service', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'service', 'clusterip', 'greeter', '--tcp=8080:80'])
+    await apply(
+      k,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: linked}
+spec:
+  restartPolicy: Never
+  containers: [{name: app, image: ${IMAGE}, imagePullPolicy: Never, command: [sh, -c, 'echo $GREETER_SERVICE_HOST:$GREETER_SERVICE_PORT $GREETER_PORT $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT']}]
+`,
+    )
+    const greeterIP = await k.kubectlOk(['get', 'svc', 'greeter', '-o', 'jsonpath={.spec.clusterIP}'])
+    const kubernetesIP = await k.kubectlOk(['get', 'svc', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.spec.clusterIP}'])
+    const line = await eventually(async () => (await k.kubectlOk(['logs', 'linked'])).trim() || undefined, 'the pod output')
+    expect(line).toBe(`${greeterIP}:8080 tcp://${greeterIP}:8080 ${kubernetesIP}:443`)
+    await k.kubectlOk(['delete', 'pod/linked', 'service/greeter', '--wait=true', '--timeout=30s'])
+  })
+
   it('a termination message reaches state.terminated.message: from the file (also a custom path as another user) or, under FallbackToLogsOnError, from the output', async () => {
     const k = cluster()
     await apply(

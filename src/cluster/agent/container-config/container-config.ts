@@ -5,7 +5,7 @@
 // and removePodVolumes when the pod is gone.
 import {availableParallelism, totalmem} from 'node:os'
 import {rm} from 'node:fs/promises'
-import type {Container, Node, Pod} from 'kubernetes-types/core/v1.js'
+import type {Container, Node, Pod, Service} from 'kubernetes-types/core/v1.js'
 import {resourceOfKind} from '../../api/resources.js'
 import type {ObjectRegistry} from '../../apiserver/registry/object-registry.js'
 import {logger} from '../../log.js'
@@ -14,6 +14,7 @@ import type {DownwardContext} from './downward-api.js'
 import {EnvSources} from './env-sources.js'
 import {expandCommand, resolveEnv} from './resolve-env.js'
 import {runtimeSettings} from './runtime-settings.js'
+import {serviceEnvVarMap} from '../../network/service-env.js'
 import {isProjectedKind, volumePayload} from './volume-payloads.js'
 import {hasPayload, writeAtomically} from './volume-writer.js'
 import {containerMounts, podDir, setUpVolume, volumeDir, type VolumeHandle} from './volumes.js'
@@ -29,6 +30,11 @@ export interface ContainerConfigDeps {
   podsDir: string
   /** The node's IP for status.hostIP; default: the pod's status.hostIP. */
   hostIP?: string
+  /**
+   * The Services of a namespace and default/kubernetes, for the `<SVC>_SERVICE_HOST`-style variables of
+   * the Services that exist when a container starts; without it a container gets none.
+   */
+  services?: (namespace: string) => Promise<Service[]>
   /** Events the kubelet records while configuring (InvalidEnvironmentVariableNames, Warning). */
   onWarning?: (pod: Pod, container: Container, reason: string, message: string) => void
 }
@@ -47,7 +53,9 @@ export async function containerConfig(deps: ContainerConfigDeps, pod: Pod, conta
   // The kubelet mounts every volume of the pod before starting any container.
   const volumes = new Map<string, VolumeHandle>()
   for (const v of pod.spec?.volumes ?? []) volumes.set(v.name, await setUpVolume(deps.podsDir, pod.metadata!.uid!, v, sources, ctx))
-  const {env, warnings} = await resolveEnv(container, sources, ctx)
+  const namespace = pod.metadata?.namespace ?? ''
+  const serviceEnv = deps.services ? serviceEnvVarMap(await deps.services(namespace), {namespace, enableServiceLinks: pod.spec?.enableServiceLinks}) : undefined
+  const {env, warnings} = await resolveEnv(container, sources, ctx, serviceEnv)
   for (const w of warnings) deps.onWarning?.(pod, container, w.reason, w.message)
   const {mounts, tmpfs} = await containerMounts(container, volumes, env)
   const command = expandCommand(container.command, env)

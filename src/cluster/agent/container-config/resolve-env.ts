@@ -1,12 +1,14 @@
 // A container's environment as the kubelet builds it (makeEnvironmentVariables): envFrom sources first,
 // in order, then env entries in order, each literal value `$(VAR)`-expanded over everything defined
-// before it; a later definition of a name replaces the earlier value. Missing required sources fail the
-// start with CreateContainerConfigError; optional ones are skipped.
+// before it and then the Service variables; a later definition of a name replaces the earlier value;
+// the Service variables the container does not define itself come last. Missing required sources
+// fail the start with CreateContainerConfigError; optional ones are skipped.
 import type {Container, EnvFromSource, EnvVar} from 'kubernetes-types/core/v1.js'
 import {configError} from './config-error.js'
 import {fieldRefValue, resourceFieldValue, type DownwardContext} from './downward-api.js'
 import {expand, lookupIn} from './expansion.js'
 import {optionalSource, type EnvSources} from './env-sources.js'
+import {withServiceEnv} from '../../network/service-env.js'
 
 /** validation.IsEnvVarName: what envFrom keys (with their prefix) must look like to be used. */
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/
@@ -23,7 +25,7 @@ export interface ResolvedEnv {
   warnings: EnvWarning[]
 }
 
-export async function resolveEnv(container: Container, sources: EnvSources, ctx: DownwardContext): Promise<ResolvedEnv> {
+export async function resolveEnv(container: Container, sources: EnvSources, ctx: DownwardContext, serviceEnv: ReadonlyMap<string, string> = new Map()): Promise<ResolvedEnv> {
   const env = new Map<string, string>()
   const warnings: EnvWarning[] = []
   const namespace = ctx.pod.metadata?.namespace ?? ''
@@ -33,13 +35,13 @@ export async function resolveEnv(container: Container, sources: EnvSources, ctx:
       if (warning) warnings.push(warning)
     }
     for (const v of container.env ?? []) {
-      const value = await envVarValue(v, env, sources, ctx, container)
+      const value = await envVarValue(v, env, serviceEnv, sources, ctx, container)
       if (value !== undefined) env.set(v.name, value)
     }
   } catch (error) {
     throw configError(error instanceof Error ? error.message : String(error), error)
   }
-  return {env, warnings}
+  return {env: withServiceEnv(env, serviceEnv), warnings}
 }
 
 async function addEnvFrom(env: Map<string, string>, from: EnvFromSource, sources: EnvSources, namespace: string): Promise<EnvWarning | undefined> {
@@ -67,9 +69,9 @@ async function addEnvFrom(env: Map<string, string>, from: EnvFromSource, sources
 }
 
 /** One env entry's value, or undefined when an optional source or key is missing (the var is then not set). */
-async function envVarValue(v: EnvVar, env: Map<string, string>, sources: EnvSources, ctx: DownwardContext, container: Container): Promise<string | undefined> {
+async function envVarValue(v: EnvVar, env: Map<string, string>, serviceEnv: ReadonlyMap<string, string>, sources: EnvSources, ctx: DownwardContext, container: Container): Promise<string | undefined> {
   // As in the kubelet, a non-empty value wins over valueFrom (validation forbids both anyway).
-  if (v.value) return expand(v.value, lookupIn(env))
+  if (v.value) return expand(v.value, lookupIn(env, serviceEnv))
   const from = v.valueFrom
   if (!from) return ''
   if (from.fieldRef) return fieldRefValue(from.fieldRef, ctx)

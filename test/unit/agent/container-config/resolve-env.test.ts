@@ -1,4 +1,4 @@
-import type {Container, Pod} from 'kubernetes-types/core/v1.js'
+import type {Container, Pod, Service} from 'kubernetes-types/core/v1.js'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -121,5 +121,42 @@ describe('container env as the kubelet builds it', () => {
       {name: 'REQ', valueFrom: {resourceFieldRef: {resource: 'requests.cpu'}}},
     ]})).env
     expect(unset).toEqual({CPU: '4', MEM: '8', REQ: '0'})
+  })
+})
+
+describe('Service environment variables', () => {
+  const services: Service[] = [
+    {metadata: {name: 'kubernetes', namespace: 'default'}, spec: {clusterIP: '10.96.0.1', ports: [{name: 'https', port: 443, protocol: 'TCP'}]}},
+    {metadata: {name: 'web-api', namespace: 'ns'}, spec: {clusterIP: '10.96.0.20', ports: [{port: 80, protocol: 'TCP'}]}},
+  ]
+
+  it('come after the container own variables, which win a shared name, and feed $(VAR) expansion and the command', async () => {
+    const {deps} = setup()
+    const container: Container = {
+      name: 'app',
+      image: 'busybox',
+      command: ['sh', '-c', 'echo $(WEB_API_SERVICE_HOST)'],
+      env: [
+        {name: 'API', value: 'http://$(WEB_API_SERVICE_HOST):$(WEB_API_SERVICE_PORT)'},
+        {name: 'KUBERNETES_SERVICE_PORT', value: 'mine'},
+      ],
+    }
+    const asked: string[] = []
+    const config = await containerConfig({...deps, services: async (ns) => (asked.push(ns), services)}, pod(container), container, '172.18.0.7')
+    expect(asked).toEqual(['ns'])
+    const names = Object.keys(config.env!)
+    expect(names.slice(0, 2)).toEqual(['API', 'KUBERNETES_SERVICE_PORT'])
+    expect(config.env).toMatchObject({API: 'http://10.96.0.20:80', KUBERNETES_SERVICE_PORT: 'mine', KUBERNETES_SERVICE_HOST: '10.96.0.1', WEB_API_SERVICE_HOST: '10.96.0.20', WEB_API_PORT: 'tcp://10.96.0.20:80'})
+    expect(config.command).toEqual(['sh', '-c', 'echo 10.96.0.20'])
+  })
+
+  it('leave out the namespace own Services when enableServiceLinks is false, keeping the kubernetes Service', async () => {
+    const {deps} = setup()
+    const container: Container = {name: 'app', image: 'busybox'}
+    const p = pod(container)
+    p.spec!.enableServiceLinks = false
+    const config = await containerConfig({...deps, services: async () => services}, p, container, '172.18.0.7')
+    expect(config.env).toHaveProperty('KUBERNETES_SERVICE_HOST', '10.96.0.1')
+    expect(config.env).not.toHaveProperty('WEB_API_SERVICE_HOST')
   })
 })
