@@ -15,6 +15,7 @@ import {EnvSources} from './env-sources.js'
 import {expandCommand, resolveEnv} from './resolve-env.js'
 import {runtimeSettings} from './runtime-settings.js'
 import {serviceEnvVarMap} from '../../network/service-env.js'
+import {resolvConfMount, type ClusterDns} from './pod-dns.js'
 import {isProjectedKind, volumePayload} from './volume-payloads.js'
 import {hasPayload, writeAtomically} from './volume-writer.js'
 import {containerMounts, podDir, setUpVolume, volumeDir, type VolumeHandle} from './volumes.js'
@@ -35,6 +36,8 @@ export interface ContainerConfigDeps {
    * the Services that exist when a container starts; without it a container gets none.
    */
   services?: (namespace: string) => Promise<Service[]>
+  /** The cluster DNS the pods' resolv.conf points at (dnsPolicy ClusterFirst); without it containers keep the runtime's resolver. */
+  dns?: ClusterDns
   /** Events the kubelet records while configuring (InvalidEnvironmentVariableNames, Warning). */
   onWarning?: (pod: Pod, container: Container, reason: string, message: string) => void
 }
@@ -58,6 +61,8 @@ export async function containerConfig(deps: ContainerConfigDeps, pod: Pod, conta
   const {env, warnings} = await resolveEnv(container, sources, ctx, serviceEnv)
   for (const w of warnings) deps.onWarning?.(pod, container, w.reason, w.message)
   const {mounts, tmpfs} = await containerMounts(container, volumes, env)
+  const resolvConf = deps.dns && (await resolvConfMount(deps.podsDir, pod, deps.dns))
+  if (resolvConf) mounts.push(resolvConf)
   const command = expandCommand(container.command, env)
   const args = expandCommand(container.args, env)
   return {
