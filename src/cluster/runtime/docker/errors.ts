@@ -7,6 +7,7 @@ export type DockerRuntimeErrorCode =
   | 'CreateContainerError'
   | 'SandboxError'
   | 'PauseImageError'
+  | 'NetContainerError'
   | 'NotFound'
 
 export class DockerRuntimeError extends Error {
