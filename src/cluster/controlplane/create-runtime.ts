@@ -13,6 +13,8 @@ export interface NodeRuntime {
   streams?: StreamRuntime
   /** A clean stop of the control plane: Docker stops every pod container (they restart with the next start). */
   shutdown(): Promise<void>
+  /** kcluster-net, for runtimes whose pods share a network where ClusterIPs can live (Docker). */
+  clusterNetwork?: {ensureNetContainer(token: string): Promise<{ip: string; controlPort: number} | undefined>}
 }
 
 export interface RuntimeOptions {
@@ -29,7 +31,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<NodeRuntime> 
     const runtime = new DockerRuntime({cluster: opts.cluster, clock: opts.clock})
     const available = await runtime.available()
     if (!available.ok) throw new ClusterError('DriverUnavailable', 'the Docker engine cannot be used', {why: available.reason, fix: available.fix})
-    return {runtime, streams: new DockerStreams(runtime), shutdown: async () => void (await stopAllContainers(opts.cluster))}
+    return {runtime, streams: new DockerStreams(runtime), shutdown: async () => void (await stopAllContainers(opts.cluster)), clusterNetwork: runtime}
   }
   const runtime = new SimulatedRuntime({clock: opts.clock, startDelayMs: opts.simStartDelayMs, statePath: join(opts.stateDir, 'sim-runtime.json')})
   return {runtime, shutdown: async () => runtime.flush()}

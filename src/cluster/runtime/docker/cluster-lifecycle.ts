@@ -3,7 +3,7 @@
 import Docker from 'dockerode'
 import {clusterNetworkName} from './cluster-network.js'
 import {tolerating} from './errors.js'
-import {LABEL, labelFilter} from './labels.js'
+import {LABEL, labelFilter, type ContainerRole} from './labels.js'
 import {PAUSE_IMAGE} from './pause-image.js'
 
 export interface ClusterLifecycleOptions {
@@ -16,7 +16,7 @@ export interface ClusterLifecycleOptions {
 export async function stopAllContainers(cluster: string, opts: ClusterLifecycleOptions = {}): Promise<{stopped: number}> {
   const docker = opts.docker ?? new Docker()
   const grace = opts.graceSeconds ?? 10
-  const stopRunning = async (role: 'app' | 'sandbox', t: number) => {
+  const stopRunning = async (role: ContainerRole, t: number) => {
     const running = await docker.listContainers({filters: {label: labelFilter(cluster, role), status: ['running']}})
     await Promise.all(running.map((c) => tolerating([304, 404], () => docker.getContainer(c.Id).stop({t}))))
     return running.length
@@ -24,7 +24,9 @@ export async function stopAllContainers(cluster: string, opts: ClusterLifecycleO
   // Apps first: stopping a sandbox first would cut their network while they shut down.
   const apps = await stopRunning('app', grace)
   const sandboxes = await stopRunning('sandbox', 2)
-  return {stopped: apps + sandboxes}
+  // kcluster-net last: it holds the ClusterIPs the apps may have used while stopping.
+  const net = await stopRunning('net', 2)
+  return {stopped: apps + sandboxes + net}
 }
 
 /** Removes every container and network of the cluster, and the pause image once no cluster uses it. */

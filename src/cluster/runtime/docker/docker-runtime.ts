@@ -13,7 +13,9 @@ import {containerState} from './container-state.js'
 import {appCreateOptions} from './create-options.js'
 import {DockerRuntimeError, engineStatus, tolerating} from './errors.js'
 import {SIMULATED_ADDRESSING, splitNetwork, type ClusterAddressing} from '../../network/cluster-addressing.js'
-import {clusterIpam, ensureClusterNetwork} from './cluster-network.js'
+import {clusterIpam, clusterNetworkName, ensureClusterNetwork} from './cluster-network.js'
+import {ensureNetContainer, type NetContainer} from './net-container.js'
+import {Cidr} from '../../network/cidr.js'
 import {ensureImage, type PullPolicy} from './image-pull.js'
 import {LABEL, labelFilter, specFromLabels} from './labels.js'
 import {containerLogs, followLogs, type FollowLogsOptions} from './log-stream.js'
@@ -80,6 +82,17 @@ export class DockerRuntime implements ContainerRuntime {
 
   private sandboxDeps(): SandboxDeps {
     return {docker: this.docker, cluster: this.cluster, ensurePauseImage: () => this.ensurePauseImage(), preferredSubnet: this.preferredSubnet}
+  }
+
+  /**
+   * The cluster's kcluster-net, running with `token`, at the top of the pod range when that address
+   * is free. Undefined for a network made by an earlier kcluster (no Service half to hold).
+   */
+  async ensureNetContainer(token: string): Promise<NetContainer | undefined> {
+    const ipam = await clusterIpam(this.docker, this.cluster)
+    if (!ipam?.ipRange) return undefined
+    const pods = Cidr.parse(ipam.ipRange)
+    return ensureNetContainer({docker: this.docker, cluster: this.cluster, network: clusterNetworkName(this.cluster), ip: pods.nth(pods.size - 2), token, ensurePauseImage: () => this.ensurePauseImage()})
   }
 
   /** The pods that have a sandbox (running or not), from its labels. */

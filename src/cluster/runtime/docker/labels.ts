@@ -14,7 +14,8 @@ export const LABEL = {
   spec: 'kcluster.io/spec',
 } as const
 
-export type ContainerRole = 'sandbox' | 'app'
+/** A pod's sandbox, a pod's app container, or the cluster's kcluster-net. */
+export type ContainerRole = 'sandbox' | 'app' | 'net'
 
 /** The kcluster.io/container value of a pod's sandbox; never a valid container name (DNS labels are lowercase). */
 export const SANDBOX_CONTAINER = 'POD'
