@@ -32,6 +32,7 @@ const MODULES = {
   'authentication/v1': {prefix: 'io.k8s.api.authentication.v1', group: 'authentication.k8s.io', version: 'v1'},
   'policy/v1': {prefix: 'io.k8s.api.policy.v1', group: 'policy', version: 'v1'},
   'discovery/v1': {prefix: 'io.k8s.api.discovery.v1', group: 'discovery.k8s.io', version: 'v1'},
+  'networking/v1': {prefix: 'io.k8s.api.networking.v1', group: 'networking.k8s.io', version: 'v1'},
   'meta/v1': {prefix: 'io.k8s.apimachinery.pkg.apis.meta.v1', group: '', version: 'v1'},
   'api/resource': {prefix: 'io.k8s.apimachinery.pkg.api.resource'},
   'runtime': {prefix: 'io.k8s.apimachinery.pkg.runtime'},
@@ -49,6 +50,7 @@ const ROOTS = {
   'authentication/v1': ['SelfSubjectReview', 'TokenRequest'],
   'policy/v1': ['Eviction'],
   'discovery/v1': ['EndpointSlice', 'EndpointSliceList'],
+  'networking/v1': ['Ingress', 'IngressList', 'IngressClass', 'IngressClassList'],
   'meta/v1': ['Status', 'DeleteOptions', 'Patch'],
 }
 
@@ -133,6 +135,12 @@ const LIST_META = {
   'EndpointSlice.ports': atomic,
   'Endpoint.addresses': {'x-kubernetes-list-type': 'set'},
   'EndpointHints.forZones': atomic,
+  'IngressSpec.tls': atomic,
+  'IngressSpec.rules': atomic,
+  'IngressTLS.hosts': atomic,
+  'HTTPIngressRuleValue.paths': atomic,
+  'IngressLoadBalancerStatus.ingress': atomic,
+  'IngressLoadBalancerIngress.ports': atomic,
 }
 
 /** Types with their own JSON (un)marshalling in Go, served the way the real documents describe them. */
@@ -153,7 +161,7 @@ const INT_OR_STRING_SCHEMA = {
 }
 
 /** Groups whose DeleteOptions are accepted; the real document lists the same kind once per group. */
-const DELETE_OPTIONS_GROUPS = ['', 'apps', 'coordination.k8s.io', 'policy', 'authorization.k8s.io', 'authentication.k8s.io', 'autoscaling', 'discovery.k8s.io']
+const DELETE_OPTIONS_GROUPS = ['', 'apps', 'coordination.k8s.io', 'policy', 'authorization.k8s.io', 'authentication.k8s.io', 'autoscaling', 'discovery.k8s.io', 'networking.k8s.io']
 
 /**
  * The module declaring `name` as seen from module `from`: its own declaration when it has one (core/v1

@@ -78,6 +78,9 @@ export const RESOURCES: readonly ResourceType[] = [
   row({group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', scope: 'Namespaced', shortNames: ['rs'], categories: ['all'],
     subresources: [SCALE, STATUS], hasGeneration: true}),
   row({group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', scope: 'Namespaced'}),
+  row({group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', scope: 'Namespaced', shortNames: ['ing'],
+    subresources: [STATUS], hasGeneration: true}),
+  row({group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', scope: 'Cluster'}),
 ]
 
 /** Group-versions that serve only virtual (non-stored) create-only resources. */

@@ -250,6 +250,18 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, SchemaNode>>>> = {
     endpoints: {...atomicList(struct('Endpoint')), typedZero: 'null'},
     ports: {...atomicList(struct('EndpointPort')), typedZero: 'null'},
   },
+
+  // ---- networking.k8s.io/v1 (every list +listType=atomic) ----
+  Ingress: {metadata: META, spec: nonPointer('IngressSpec'), status: nonPointer('IngressStatus')},
+  IngressSpec: {tls: atomicList(struct('IngressTLS')), rules: atomicList(struct('IngressRule'))},
+  IngressTLS: {hosts: atomicList(SCALAR)},
+  IngressRule: {http: struct('HTTPIngressRuleValue')},
+  HTTPIngressRuleValue: {paths: atomicList(struct('HTTPIngressPath'))},
+  IngressStatus: {loadBalancer: nonPointer('IngressLoadBalancerStatus')},
+  IngressLoadBalancerStatus: {ingress: atomicList(struct('IngressLoadBalancerIngress'))},
+  IngressLoadBalancerIngress: {ports: atomicList(struct('IngressPortStatus'))},
+  IngressClass: {metadata: META, spec: nonPointer('IngressClassSpec')},
+  IngressClassSpec: {},
 }
 
 /** Struct types whose whole value is owned as one (SSA +structType=atomic), wherever they appear. */
@@ -275,6 +287,8 @@ const KINDS: Readonly<Record<string, string>> = {
   'coordination.k8s.io/Lease': 'Lease',
   'autoscaling/Scale': 'Scale',
   'discovery.k8s.io/EndpointSlice': 'EndpointSlice',
+  'networking.k8s.io/Ingress': 'Ingress',
+  'networking.k8s.io/IngressClass': 'IngressClass',
 }
 
 /** The root node of a built-in kind, or undefined for kinds without compiled-in metadata (CRDs). */

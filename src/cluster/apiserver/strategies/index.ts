@@ -4,6 +4,7 @@ import {configMapStrategy, secretStrategy} from './data-strategies.js'
 import {deploymentStrategy} from './deployment-strategy.js'
 import {endpointSliceStrategy} from './endpointslice-strategy.js'
 import {namespaceStrategy} from './namespace-strategy.js'
+import {ingressClassStrategy, ingressStrategy} from './networking-strategies.js'
 import {nodeStrategy} from './node-strategy.js'
 import {podStrategy} from './pod-strategy.js'
 import {replicaSetStrategy} from './replicaset-strategy.js'
@@ -28,6 +29,8 @@ const STRATEGIES: Readonly<Record<string, ResourceStrategy>> = {
   'apps/Deployment': deploymentStrategy,
   'apps/ReplicaSet': replicaSetStrategy,
   'discovery.k8s.io/EndpointSlice': endpointSliceStrategy,
+  'networking.k8s.io/Ingress': ingressStrategy,
+  'networking.k8s.io/IngressClass': ingressClassStrategy,
 }
 
 export class UnknownStrategyError extends Error {

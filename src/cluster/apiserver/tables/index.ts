@@ -5,6 +5,7 @@ import {endpointSlicePrinter} from './discovery.js'
 import {configMapPrinter, secretPrinter, serviceAccountPrinter} from './config.js'
 import {leasePrinter, namespacePrinter, nodePrinter} from './cluster.js'
 import {eventPrinter} from './events.js'
+import {ingressClassPrinter, ingressPrinter} from './networking.js'
 import {podPrinter} from './pods.js'
 import {endpointsPrinter, servicePrinter} from './services.js'
 import type {TablePrinter} from './table.js'
@@ -28,6 +29,8 @@ const PRINTERS: ReadonlyMap<string, TablePrinter> = new Map([
   ['apps/Deployment', deploymentPrinter],
   ['apps/ReplicaSet', replicaSetPrinter],
   ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
+  ['networking.k8s.io/Ingress', ingressPrinter],
+  ['networking.k8s.io/IngressClass', ingressClassPrinter],
 ])
 
 export function tablePrinterFor(type: {group: string; kind: string}): TablePrinter {
