@@ -26,6 +26,7 @@ export function formatStatus(status: ClusterStatus): string {
   }
   lines.push(`${chalk.bold('API server:')}  ${status.apiURL ?? '-'}`)
   lines.push(`${chalk.bold('Driver:')}      ${status.driver ?? '-'}`)
+  if (status.ingress) lines.push(`${chalk.bold('Ingress:')}     ${'error' in status.ingress ? `none (${status.ingress.error})` : `${status.ingress.httpURL}, ${status.ingress.httpsURL}`}`)
   if (status.pid !== undefined) lines.push(`${chalk.bold('PID:')}         ${status.pid}`)
   if (status.uptimeSeconds !== undefined) lines.push(`${chalk.bold('Uptime:')}      ${formatUptime(status.uptimeSeconds)} (since ${status.startedAt})`)
   lines.push(`${chalk.bold('State dir:')}   ${status.stateDir}`)

@@ -5,6 +5,7 @@ import {dockerEngineAnswers} from '../../src/cluster/runtime/docker/engine.js'
 import {startE2ECluster, type E2ECluster} from './harness.js'
 import {dockerPodCases, expectNothingLeft} from './cases/docker-pods.js'
 import {dockerImageCases} from './cases/docker-images.js'
+import {dockerServiceCases} from './cases/docker-services.js'
 
 const engine = await dockerEngineAnswers()
 const inCI = process.env.CI === 'true'
@@ -27,4 +28,5 @@ describe.runIf(engine.ok)('kcluster on Docker, driven by the real kubectl', () =
   }, 60_000)
   dockerPodCases(() => cluster)
   dockerImageCases(() => cluster)
+  dockerServiceCases(() => cluster)
 })

@@ -1,6 +1,7 @@
 // GET /kcluster/status: the summary `kcluster status` prints (components, nodes, object counts).
 import {RESOURCES} from '../api/resources.js'
 import type {ObjectRegistry} from '../apiserver/registry/object-registry.js'
+import type {IngressListeners} from '../network/ingress-controller/ingress-controller.js'
 
 export interface ClusterStatusInput {
   name: string
@@ -9,6 +10,8 @@ export interface ClusterStatusInput {
   apiURL: string
   registry: ObjectRegistry
   controllersRunning: number
+  /** The built-in ingress controller's listeners (absent: no ingress controller, as on the simulated runtime). */
+  ingress?: IngressListeners
 }
 
 export async function clusterStatus(input: ClusterStatusInput) {
@@ -36,5 +39,6 @@ export async function clusterStatus(input: ClusterStatusInput) {
     ],
     nodes,
     objectCounts,
+    ...(input.ingress ? {ingress: input.ingress} : {}),
   }
 }

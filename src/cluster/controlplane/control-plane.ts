@@ -38,8 +38,11 @@ import type {Store} from '../store/store.js'
 import type {StreamRuntime} from '../apiserver/streams/stream-runtime.js'
 import {decodeStored} from '../apiserver/registry/codec.js'
 import {networkOfServiceCIDR, SIMULATED_ADDRESSING, type ClusterAddressing} from '../network/cluster-addressing.js'
+import {createHostServicesController} from '../network/host-services/host-services-controller.js'
+import {createIngressController, ingressListenersOf} from '../network/ingress-controller/ingress-controller.js'
 import type {ContainerRuntime} from '../runtime/runtime.js'
 import {bootstrapObjects} from './bootstrap.js'
+import {clusterDnsAddress, startInClusterNetwork} from './in-cluster-network.js'
 import {clusterStatus} from './cluster-status.js'
 import {createRegistry} from './create-registry.js'
 import {createRuntime} from './create-runtime.js'
@@ -121,6 +124,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let wakeNode: (name: string, state: NodeAgentState | undefined) => void = () => undefined
   let stopRuntimeEvents = () => undefined as unknown
   let stopPodSync = () => undefined as unknown
+  let stopInClusterNetwork = () => undefined as unknown
   try {
     server = await startApiServer({
       port: opts.port,
@@ -133,10 +137,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       ],
       onRequest: memoryTrim.touch,
       clusterStatus: () =>
-        clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length}),
+        clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length, ingress: ingressListenersOf(controllers)}),
     })
     const newCluster = (await registry.list(find('Node'))).items.length === 0
-    await bootstrapObjects(registry, server.port, addressing.serviceCIDR)
+    await bootstrapObjects(registry, server.port, addressing.serviceCIDR, clusterDnsAddress(nodeRuntime, addressing))
     // The first node's kubelet registers it; a new cluster's other nodes are created once, here, and
     // from then on live in the store like any node (`kcluster node add|remove`).
     nodes = new NodeAgents({
@@ -163,6 +167,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const informers = new SharedInformerFactory(store)
     // Pod sync reads pods from this cache, and a node's pods come from its node index (not a store listing).
     const podInformer = informers.informerFor(find('Pod'))
+    // Before pod sync: the pods' resolv.conf points at the DNS kcluster-net answers.
+    const inClusterNetwork = await startInClusterNetwork({nodeRuntime, addressing, stateDir: opts.stateDir, informers, clock})
+    stopInClusterNetwork = () => inClusterNetwork?.stop()
     podInformer.addIndexer(NODE_NAME_INDEX, nodeNameIndex)
     // The agent wakes a pod when one of its container starts ends; podSync exists by then.
     const wakePod = (key: {namespace?: string; name: string}) => podSync.enqueue(key)
@@ -178,7 +185,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       wake: wakePod,
       pods: podInformer.cache,
       probeExec: streams ? execViaStreams(streams) : undefined,
-      containerConfig: opts.driver === 'docker' ? {registry, podsDir: join(opts.stateDir, 'pods'), hostIP, services: (namespace) => servicesForEnv(registry, namespace)} : undefined,
+      containerConfig: opts.driver === 'docker' ? {registry, podsDir: join(opts.stateDir, 'pods'), hostIP, services: (namespace) => servicesForEnv(registry, namespace), dns: inClusterNetwork?.dns} : undefined,
     })
     stopPodSync = () => podSyncReconciler.stop()
     const podSync: Controller = new Controller({
@@ -213,6 +220,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       createPodGcController({store, registry}),
       createNodeLifecycleController({store, registry, clock, gracePeriodMs: opts.nodeMonitorGracePeriodMs, informers}),
       createTaintEvictionController({store, registry, clock, informers}),
+      // NodePort and LoadBalancer Services on 127.0.0.1 (simulated pods have no IPs to forward to); stop() closes them.
+      ...(opts.driver === 'docker' ? [createHostServicesController({store, registry, clock, informers, listenHost: '127.0.0.1'})] : []),
+      // Ingress listeners on 127.0.0.1 route to pod IPs, which only Docker pods have.
+      ...(opts.driver === 'docker' ? [createIngressController({store, registry, clock, informers, listenHost: hostIP})] : []),
       new Controller({store, reconciler: new NamespaceLifecycle(registry), sources: [{resource: find('Namespace')}], workers: 1}),
       new Controller({store, reconciler: gc, sources: RESOURCES.map((resource) => ({resource, keysFor: (obj: KubeObject, _r: unknown, event: WatchEventType) => gc.keysFor(resource, obj, event)})), workers: 2}),
     )
@@ -233,6 +244,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     for (const c of await runtime.list()) podSync.enqueue({namespace: c.spec.namespace, name: c.spec.podName})
     for (const p of (await runtime.preparedPods?.()) ?? []) podSync.enqueue({namespace: p.namespace, name: p.podName})
   } catch (error) {
+    stopInClusterNetwork()
     shutdown.abort()
     memoryTrim.stop()
     await nodes?.stop()
@@ -253,6 +265,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       shutdown.abort()
       stopRuntimeEvents()
       stopPodSync()
+      stopInClusterNetwork()
       for (const c of [...controllers].reverse()) await c.stop()
       await nodes!.stop()
       await nodeRuntime.shutdown().catch((error) => log.warn({err: error}, 'runtime shutdown failed'))

@@ -45,12 +45,8 @@ export async function startInClusterNetwork(opts: {
   return {dns: {nameserver: dnsIP, zone: CLUSTER_ZONE}, stop: () => controller.stop()}
 }
 
-/**
- * The cluster DNS Service's address where kcluster-net can serve it, else undefined. While issue 5 is
- * being built, kcluster-net runs only with KCLUSTER_NET=1 in the control plane's environment.
- */
+/** The cluster DNS Service's address where kcluster-net can serve it, else undefined. */
 export function clusterDnsAddress(nodeRuntime: NodeRuntime, addressing: ClusterAddressing): string | undefined {
-  if (process.env.KCLUSTER_NET !== '1') return undefined
   return nodeRuntime.clusterNetwork && addressing.serviceCIDR !== SIMULATED_ADDRESSING.serviceCIDR ? clusterDnsIP(addressing.serviceCIDR) : undefined
 }
 

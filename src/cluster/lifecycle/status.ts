@@ -2,6 +2,7 @@
 // plane's own report from `GET /kcluster/status`. Never throws for a missing or stopped cluster:
 // those are states, and the CLI turns them into exit codes.
 import {KubeApiError} from '../client/http-client.js'
+import type {IngressListeners} from '../network/ingress-controller/ingress-controller.js'
 import {readCertificates} from '../pki/certificates.js'
 import type {DriverName} from '../runtime/registry.js'
 import {apiUrl, clientFor} from './open-cluster.js'
@@ -32,6 +33,8 @@ export interface ClusterStatus {
   objectCounts: Record<string, number>
   /** Why the cluster is not Running, in one line. */
   message?: string
+  /** The built-in ingress controller's URLs, or why it has none (Docker clusters only). */
+  ingress?: IngressListeners
 }
 
 /** The body of `GET /kcluster/status`, as the control plane serves it. */
@@ -43,6 +46,7 @@ interface ServerStatus {
   components: ComponentStatus[]
   nodes: {name: string; ready: boolean}[]
   objectCounts: Record<string, number>
+  ingress?: IngressListeners
 }
 
 export async function clusterStatus(name: string, options: {home?: string; now?: () => Date} = {}): Promise<ClusterStatus> {
@@ -86,5 +90,6 @@ export async function clusterStatus(name: string, options: {home?: string; now?:
     nodes: report.nodes,
     objectCounts: report.objectCounts,
     message: unhealthy.length ? unhealthy.join('; ') : undefined,
+    ...(report.ingress ? {ingress: report.ingress} : {}),
   }
 }

@@ -515,7 +515,9 @@ spec:
     const k = cluster()
     const ids = async () => (await docker(['ps', '-q', '--no-trunc', '--filter', labelled(k)])).split('\n').filter(Boolean).sort()
     const before = await ids()
-    expect(before.length).toBe(6)
+    // The web Deployment's 3 pods (sandbox + app each) and the cluster's kcluster-net.
+    expect(before.length).toBe(7)
+    expect(await docker(['ps', '-q', '--filter', labelled(k), '--filter', 'label=kcluster.io/role=net'])).not.toBe('')
     const pid = Number(readFileSync(join(k.home, k.name, 'control-plane.pid'), 'utf8').trim())
     process.kill(pid, 'SIGKILL')
     await eventually(async () => (await k.kcluster(['status', '--name', k.name])).exitCode !== 0, 'the control plane gone')

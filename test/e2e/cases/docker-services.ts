@@ -1,0 +1,132 @@
+// Issue 5 inside a Docker cluster, with the real kubectl: pods resolve Services through the cluster
+// DNS (short names and FQDNs, headless, ExternalName) and reach them on their ClusterIP, balanced over
+// the ready endpoints and following scaling within a couple of seconds. The test image's busybox
+// nslookup has its own resolver; its wget crashes on name lookups (static glibc), so requests go by
+// ClusterIP with nc.
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {expect, it} from 'vitest'
+import {eventually, type E2ECluster} from '../harness.js'
+
+const IMAGE = 'kcluster-test/busybox:1'
+
+async function apply(k: E2ECluster, yaml: string): Promise<void> {
+  const file = join(mkdtempSync(join(tmpdir(), 'kcluster-svc-')), 'objects.yaml')
+  writeFileSync(file, yaml)
+  await k.kubectlOk(['apply', '-f', file])
+}
+
+const ECHO = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: echo, namespace: net}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: echo}}
+  template:
+    metadata: {labels: {app: echo}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: httpd
+        image: ${IMAGE}
+        imagePullPolicy: Never
+        command: [sh, -c, 'mkdir -p /w && hostname > /w/index.html && exec httpd -f -p 8080 -h /w']
+        ports: [{name: http, containerPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: echo, namespace: net}
+spec:
+  selector: {app: echo}
+  ports: [{name: web, port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: echo-headless, namespace: net}
+spec:
+  clusterIP: None
+  selector: {app: echo}
+  ports: [{name: web, port: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: elsewhere, namespace: net}
+spec: {type: ExternalName, externalName: echo.net.svc.cluster.local}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: net}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{name: sh, image: ${IMAGE}, imagePullPolicy: Never, command: [sh, -c, 'trap "exit 0" TERM; sleep 3600 & wait']}]
+`
+
+/**
+ * busybox nslookup's output. It also tries the name under each search domain and exits 1 when any of
+ * those is NXDOMAIN (as it would against CoreDNS), so the answer is read from the output, not the code.
+ */
+async function nslookup(k: E2ECluster, ...args: string[]): Promise<string> {
+  return k.kubectlOk(['exec', '-n', 'net', 'client', '--', 'sh', '-c', `nslookup ${args.join(' ')}; true`])
+}
+
+/** One HTTP GET per line of output: the answering pod's hostname. */
+async function askMany(k: E2ECluster, ip: string, count: number): Promise<string[]> {
+  const script = `i=0; while [ $i -lt ${count} ]; do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc ${ip} 80 | tail -1; i=$((i+1)); done`
+  return (await k.kubectlOk(['exec', '-n', 'net', 'client', '--', 'sh', '-c', script], {timeout: 60_000})).split('\n').filter(Boolean)
+}
+
+export function dockerServiceCases(cluster: () => E2ECluster): void {
+  it('pods resolve a Service by its short name and FQDN to its ClusterIP, headless to the pod IPs, ExternalName to its CNAME; resolv.conf has the search path', async () => {
+    const k = cluster()
+    await k.kubectlOk(['create', 'namespace', 'net'])
+    await apply(k, ECHO)
+    await k.kubectlOk(['rollout', 'status', 'deployment/echo', '-n', 'net', '--timeout=60s'])
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/client', '-n', 'net', '--timeout=30s'])
+    const clusterIP = await k.kubectlOk(['get', 'svc', 'echo', '-n', 'net', '-o', 'jsonpath={.spec.clusterIP}'])
+    // busybox's nslookup applies the search path (namespace.svc.cluster.local ...) only to names without a
+    // dot; the dotted short forms (echo.net, echo.net.svc) need a glibc-style resolver honouring ndots:5,
+    // which the test image lacks (a dynamically linked busybox image is the next step; see the issue note).
+    for (const name of ['echo', 'echo.net.svc.cluster.local']) {
+      const out = await nslookup(k, name)
+      expect(out, name).toMatch(new RegExp(`Name:\\s+echo\\.net\\.svc\\.cluster\\.local\\s+Address: ${clusterIP.replaceAll('.', '\\.')}`))
+    }
+    expect(await k.kubectlOk(['exec', '-n', 'net', 'client', '--', 'cat', '/etc/resolv.conf'])).toBe(
+      `nameserver ${await k.kubectlOk(['get', 'svc', 'kube-dns', '-n', 'kube-system', '-o', 'jsonpath={.spec.clusterIP}'])}\nsearch net.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5`,
+    )
+    const podIPs = (await k.kubectlOk(['get', 'pods', '-n', 'net', '-l', 'app=echo', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').sort()
+    const headless = await nslookup(k, '-type=a', 'echo-headless')
+    expect([...headless.matchAll(/Address: (\d+\.\d+\.\d+\.\d+)$/gm)].map((m) => m[1]).filter((ip) => !ip!.endsWith('.10')).sort()).toEqual(podIPs)
+    const cname = await nslookup(k, '-type=cname', 'elsewhere')
+    expect(cname).toContain('canonical name = echo.net.svc.cluster.local')
+  })
+
+  it('a ClusterIP balances 100 requests over the 3 ready pods (named targetPort) and follows a scale-down within 2 s', async () => {
+    const k = cluster()
+    const clusterIP = await k.kubectlOk(['get', 'svc', 'echo', '-n', 'net', '-o', 'jsonpath={.spec.clusterIP}'])
+    const pods = (await k.kubectlOk(['get', 'pods', '-n', 'net', '-l', 'app=echo', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ').sort()
+    const answers = await askMany(k, clusterIP, 100)
+    expect(answers).toHaveLength(100)
+    const counts = new Map<string, number>()
+    for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1)
+    expect([...counts.keys()].sort()).toEqual(pods)
+    for (const n of counts.values()) expect(n).toBeGreaterThanOrEqual(25)
+
+    await k.kubectlOk(['scale', 'deployment/echo', '-n', 'net', '--replicas=1'])
+    const scaledAt = Date.now()
+    const kept = await eventually(async () => {
+      const items = JSON.parse(await k.kubectlOk(['get', 'pods', '-n', 'net', '-l', 'app=echo', '-o', 'json'])).items as any[]
+      const staying = items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name)
+      return staying.length === 1 ? staying[0] as string : undefined
+    }, 'one pod staying')
+    // Endpoints drop terminating pods at once; the proxy follows them within its settle time.
+    await eventually(async () => {
+      const after = await askMany(k, clusterIP, 6)
+      return after.every((a) => a === kept) ? after : undefined
+    }, 'requests only to the pod that stays', 10_000)
+    expect(Date.now() - scaledAt).toBeLessThan(5_000)
+    expect(new Set(await askMany(k, clusterIP, 20))).toEqual(new Set([kept]))
+    await k.kubectlOk(['delete', 'namespace', 'net', '--wait=true', '--timeout=60s'])
+  })
+}
