@@ -11,7 +11,6 @@ import net from 'node:net'
 import Docker from 'dockerode'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {createIngressController, type IngressController} from '../../src/cluster/network/ingress-controller/ingress-controller.js'
-import {createRsaSelfSignedCertificate} from '../../src/cluster/network/ingress-controller/ingress-default-certificate.js'
 import {ingressResources} from '../../src/cluster/network/ingress-controller/ingress-resources.js'
 import {createSelfSignedCertificate, type PemPair} from '../../src/cluster/network/ingress/ingress-tls.js'
 import {removeEverything} from '../../src/cluster/runtime/docker/cluster-lifecycle.js'
@@ -41,8 +40,8 @@ describe.skipIf(!engine.ok)('the built-in Ingress controller on the real engine'
       disableControllers: ['ingress-controller'],
       extraControllers: (deps) => [(ingress = createIngressController({...deps, listenHost: '127.0.0.1', ports: [{http: 0, https: 0}]}))],
     })
-    site = await createSelfSignedCertificate({commonName: 'secure.example', hosts: ['secure.example']})
-    rsaSite = await createRsaSelfSignedCertificate({commonName: 'rsa.example', hosts: ['rsa.example']})
+    site = await createSelfSignedCertificate({commonName: 'secure.example', hosts: ['secure.example'], keyType: 'ecdsa'})
+    rsaSite = await createSelfSignedCertificate({commonName: 'rsa.example', hosts: ['rsa.example']})
     for (const [name, body] of [['alpha', 'A'], ['beta', 'B']] as const) {
       await create('/apis/apps/v1/namespaces/default/deployments', deployment(name, body))
     }

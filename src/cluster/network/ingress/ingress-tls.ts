@@ -19,7 +19,14 @@ export interface PemPair {
 }
 
 const log = logger('ingress')
-const ALGORITHM = {name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256'} as const
+// RSA on purpose: Node's SNICallback installs the chosen certificate into the slot of its key type
+// only, so with an ECDSA default an RSA site certificate (the usual `openssl req -newkey rsa` or
+// cert-manager one) would never be served to a client that accepts ECDSA: the default in the other
+// slot wins the handshake. With an RSA default, an RSA site certificate replaces it.
+const ALGORITHMS = {
+  rsa: {name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256'},
+  ecdsa: {name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256'},
+} as const
 const DAY_MS = 24 * 60 * 60 * 1000
 const MAX_CACHED_CONTEXTS = 256
 
@@ -71,11 +78,12 @@ export function createSniCallback(entries: () => readonly IngressTlsEntry[], fal
   }
 }
 
-/** A self-signed ECDSA P-256 certificate for `hosts`, valid a year from yesterday. */
-export async function createSelfSignedCertificate(options: {commonName: string; hosts?: readonly string[]}): Promise<PemPair> {
+/** A self-signed certificate for `hosts` (RSA 2048 unless asked for ECDSA P-256), valid a year from yesterday. */
+export async function createSelfSignedCertificate(options: {commonName: string; hosts?: readonly string[]; keyType?: keyof typeof ALGORITHMS}): Promise<PemPair> {
+  const algorithm = ALGORITHMS[options.keyType ?? 'rsa']
   const x509 = await import('@peculiar/x509')
   const crypto = webcrypto
-  const keys = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])
+  const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair
   const now = Date.now()
   const hosts = options.hosts ?? []
   const extensions: InstanceType<typeof x509.Extension>[] = [
@@ -91,7 +99,7 @@ export async function createSelfSignedCertificate(options: {commonName: string; 
       notBefore: new Date(now - DAY_MS),
       notAfter: new Date(now + 365 * DAY_MS),
       keys,
-      signingAlgorithm: ALGORITHM,
+      signingAlgorithm: algorithm,
       extensions,
     },
     crypto,
