@@ -39,3 +39,26 @@ echo "image $tag present"
 # The same image under a second tag: a rollout from :1 to :2 changes the pod template, not the bytes.
 docker tag "$tag" kcluster-test/busybox:2
 echo "image kcluster-test/busybox:2 present"
+
+# kcluster-test/netbox:1: Debian's dynamically linked busybox with the glibc libraries it needs, so
+# its nc and nslookup resolve names as a pod's programs do (search path, ndots), which the static
+# busybox cannot. Fetched as a Debian package (apt-get download), never from a registry.
+netbox=kcluster-test/netbox:1
+if ! docker image inspect "$netbox" >/dev/null 2>&1; then
+  work=$(mktemp -d)
+  (
+    cd "$work"
+    apt-get download busybox >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get download busybox >/dev/null; }
+    dpkg-deb -x busybox_*.deb pkg
+    mkdir -p ctx/bin ctx/etc
+    cp pkg/bin/busybox ctx/bin/busybox
+    for lib in $(ldd pkg/bin/busybox | grep -o '/[^ ]*'); do
+      mkdir -p "ctx$(dirname "$lib")" && cp -L "$lib" "ctx$lib"
+    done
+    echo 'hosts: files dns' >ctx/etc/nsswitch.conf
+    printf 'FROM scratch\nCOPY . /\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCMD ["/bin/sh"]\n' >ctx/Dockerfile
+    DOCKER_BUILDKIT=0 docker build -q -t "$netbox" ctx >/dev/null 2>&1
+  )
+  rm -rf "$work"
+fi
+echo "image $netbox present"

@@ -1,8 +1,8 @@
 // Issue 5 inside a Docker cluster, with the real kubectl: pods resolve Services through the cluster
-// DNS (short names and FQDNs, headless, ExternalName) and reach them on their ClusterIP, balanced over
-// the ready endpoints and following scaling within a couple of seconds. The test image's busybox
-// nslookup has its own resolver; its wget crashes on name lookups (static glibc), so requests go by
-// ClusterIP with nc.
+// DNS (all four name forms, headless, ExternalName) and reach them on their ClusterIP, balanced over
+// the ready endpoints and following scaling within a couple of seconds. busybox's wget crashes in
+// these images, so requests go with nc: by ClusterIP from the static busybox image, by name from
+// kcluster-test/netbox:1 (Debian's dynamic busybox, whose nc resolves through glibc as pods' programs do).
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -57,6 +57,13 @@ spec: {type: ExternalName, externalName: echo.net.svc.cluster.local}
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: resolver, namespace: net}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{name: sh, image: kcluster-test/netbox:1, imagePullPolicy: Never, command: [sh, -c, 'trap "exit 0" TERM; sleep 3600 & wait']}]
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: client, namespace: net}
 spec:
   terminationGracePeriodSeconds: 1
@@ -78,7 +85,7 @@ async function askMany(k: E2ECluster, ip: string, count: number): Promise<string
 }
 
 export function dockerServiceCases(cluster: () => E2ECluster): void {
-  it('pods resolve a Service by its short name and FQDN to its ClusterIP, headless to the pod IPs, ExternalName to its CNAME; resolv.conf has the search path', async () => {
+  it('pods reach a Service by all four DNS forms and resolve it to its ClusterIP, headless to the pod IPs, ExternalName to its CNAME; resolv.conf has the search path', async () => {
     const k = cluster()
     await k.kubectlOk(['create', 'namespace', 'net'])
     await apply(k, ECHO)
@@ -86,8 +93,7 @@ export function dockerServiceCases(cluster: () => E2ECluster): void {
     await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/client', '-n', 'net', '--timeout=30s'])
     const clusterIP = await k.kubectlOk(['get', 'svc', 'echo', '-n', 'net', '-o', 'jsonpath={.spec.clusterIP}'])
     // busybox's nslookup applies the search path (namespace.svc.cluster.local ...) only to names without a
-    // dot; the dotted short forms (echo.net, echo.net.svc) need a glibc-style resolver honouring ndots:5,
-    // which the test image lacks (a dynamically linked busybox image is the next step; see the issue note).
+    // dot, so it checks the bare and full forms; the dotted short forms go through glibc's resolver below.
     for (const name of ['echo', 'echo.net.svc.cluster.local']) {
       const out = await nslookup(k, name)
       expect(out, name).toMatch(new RegExp(`Name:\\s+echo\\.net\\.svc\\.cluster\\.local\\s+Address: ${clusterIP.replaceAll('.', '\\.')}`))
@@ -95,6 +101,13 @@ export function dockerServiceCases(cluster: () => E2ECluster): void {
     expect(await k.kubectlOk(['exec', '-n', 'net', 'client', '--', 'cat', '/etc/resolv.conf'])).toBe(
       `nameserver ${await k.kubectlOk(['get', 'svc', 'kube-dns', '-n', 'kube-system', '-o', 'jsonpath={.spec.clusterIP}'])}\nsearch net.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5`,
     )
+    // All four forms through glibc's resolver (search path, ndots:5) in the netbox image: each reaches the Service.
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/resolver', '-n', 'net', '--timeout=30s'])
+    const pods = (await k.kubectlOk(['get', 'pods', '-n', 'net', '-l', 'app=echo', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ')
+    for (const name of ['echo', 'echo.net', 'echo.net.svc', 'echo.net.svc.cluster.local']) {
+      const answer = await k.kubectlOk(['exec', '-n', 'net', 'resolver', '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${name} 80 | tail -1`])
+      expect(pods, `${name} answered ${JSON.stringify(answer)}`).toContain(answer)
+    }
     const podIPs = (await k.kubectlOk(['get', 'pods', '-n', 'net', '-l', 'app=echo', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').sort()
     const headless = await nslookup(k, '-type=a', 'echo-headless')
     expect([...headless.matchAll(/Address: (\d+\.\d+\.\d+\.\d+)$/gm)].map((m) => m[1]).filter((ip) => !ip!.endsWith('.10')).sort()).toEqual(podIPs)
