@@ -90,8 +90,18 @@ async function create(opts: NetContainerOptions, name: string, binds: string[], 
   }
 }
 
+/** The binds do not change while the process runs: `ldd` runs once, not on every (re)connection to kcluster-net. */
+let listed: Promise<string[]> | undefined
+function netBinds(): Promise<string[]> {
+  listed ??= listNetBinds().catch((error: unknown) => {
+    listed = undefined
+    throw error
+  })
+  return listed
+}
+
 /** node, its shared libraries (as `ldd` lists them), the package and kcluster-addr, each read-only at its own path or a fixed one. */
-async function netBinds(): Promise<string[]> {
+async function listNetBinds(): Promise<string[]> {
   const arch = ARCH[process.arch]
   const addr = join(packageRoot(), 'assets', 'net', `kcluster-addr-linux-${arch}`)
   if (!arch || !existsSync(addr)) throw new DockerRuntimeError(`no kcluster-addr helper for ${process.arch} at ${addr}; run assets/net/build.sh`, 'NetContainerError')

@@ -18,25 +18,7 @@ export async function freePort(host: string): Promise<number> {
   return port
 }
 
-/** Sends `payload`, half-closes and resolves with everything the other side answered (the echo backends answer on end). */
-export function askAt(host: string, port: number, payload = 'hello', timeoutMs = 5000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({host, port, allowHalfOpen: true})
-    const chunks: Buffer[] = []
-    const timer = setTimeout(() => socket.destroy(new Error('ask timed out')), timeoutMs)
-    socket.on('data', (c: Buffer) => chunks.push(c))
-    socket.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    socket.on('end', () => {
-      clearTimeout(timer)
-      socket.end()
-      resolve(Buffer.concat(chunks).toString())
-    })
-    socket.end(payload)
-  })
-}
+export {askAt} from '../proxy/backends.js'
 
 /** The error code connecting to host:port ends with, or 'connected'. */
 export function connectOutcome(host: string, port: number): Promise<string> {

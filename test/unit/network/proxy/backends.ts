@@ -35,10 +35,15 @@ export async function tcpBackend(name: string): Promise<TcpBackend> {
   return backend
 }
 
-/** Connects, sends `payload`, shuts down the sending side and resolves with the whole answer. */
+/** Connects to 127.0.0.1, sends `payload`, shuts down the sending side and resolves with the whole answer. */
 export function ask(port: number, payload = 'hello', timeoutMs = 5000): Promise<string> {
+  return askAt('127.0.0.1', port, payload, timeoutMs)
+}
+
+/** The same to any local address (the echo backends answer on end). */
+export function askAt(host: string, port: number, payload = 'hello', timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({host: '127.0.0.1', port, allowHalfOpen: true})
+    const socket = net.connect({host, port, allowHalfOpen: true})
     const chunks: Buffer[] = []
     const timer = setTimeout(() => socket.destroy(new Error('ask timed out')), timeoutMs)
     socket.on('data', (c: Buffer) => chunks.push(c))
