@@ -241,6 +241,19 @@ describe.skipIf(!engine.ok)('DockerRuntime on the real engine', () => {
     expect((await exited(runtime, stubborn.id, 1000)).state).toMatchObject({exitCode: 137, reason: 'Error'})
   })
 
+  it('keeps every pod IP across a stop of the whole cluster and a start in the other order', async () => {
+    const specs = ['ip-a', 'ip-b', 'ip-c'].map((name) => pod(`${name}-${run}`)('main', 'exec sleep 1000'))
+    const before: string[] = []
+    for (const spec of specs) before.push((await runtime.start(spec)).podIP!)
+    expect(new Set(before).size).toBe(3)
+    await stopAllContainers(cluster, {docker, graceSeconds: 0})
+    // Docker would hand dynamic addresses out again in this start order: the last pod the first IP.
+    const after = new Map<string, string | undefined>()
+    for (const spec of [...specs].reverse()) after.set(spec.podName, (await runtime.start({...spec, restartCount: 1})).podIP)
+    expect(specs.map((s) => after.get(s.podName))).toEqual(before)
+    for (const spec of specs) for (const c of await runtime.list({podUid: spec.podUid})) await runtime.remove(c.id)
+  })
+
   it('stops a whole cluster, adopts the stopped sandbox on the next start, then removes everything', async () => {
     const keep = pod('keep')
     const first = await runtime.start(keep('main', 'exec sleep 1000'))

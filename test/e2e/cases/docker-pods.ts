@@ -536,8 +536,9 @@ spec:
     expect(restarts).toEqual([0, 0, 0])
   })
 
-  it('kcluster stop leaves no kcluster container running; start brings the pods back Running', async () => {
+  it('kcluster stop leaves no kcluster container running; start brings the pods back Running at the same IPs', async () => {
     const k = cluster()
+    const ipsBefore = Object.fromEntries((await webPods(k)).map((p) => [p.name, p.ip]))
     const stopped = await k.kcluster(['stop', '--name', k.name])
     expect(stopped.exitCode, stopped.all).toBe(0)
     expect(await docker(['ps', '-q', '--filter', labelled(k)])).toBe('')
@@ -548,6 +549,8 @@ spec:
       const list = await webPods(k)
       return list.length === 3 && list.every((p) => p.ip) ? list : undefined
     }, 'three pods with IPs')
+    // Sandboxes keep their fixed addresses, so no pod's status or endpoint ever names another pod's IP.
+    expect(Object.fromEntries(pods.map((p) => [p.name, p.ip]))).toEqual(ipsBefore)
     for (const p of pods) expect(await eventually(() => httpGet(`http://${p.ip}:8080/`).catch(() => undefined), `pod ${p.name} serving`)).toBe(`hello from ${p.name}\n`)
   })
 }

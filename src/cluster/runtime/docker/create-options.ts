@@ -9,7 +9,7 @@ import {PAUSE_IMAGE} from './pause-image.js'
 type PodIdentity = Pick<ContainerSpec, 'namespace' | 'podName' | 'podUid'>
 
 /** The pause container that owns the pod's network and IPC namespaces, attached to the cluster network. */
-export function sandboxCreateOptions(cluster: string, network: string, pod: PodIdentity): ContainerCreateOptions {
+export function sandboxCreateOptions(cluster: string, network: string, pod: PodIdentity, ip?: string): ContainerCreateOptions {
   return {
     name: sandboxContainerName(pod),
     Image: PAUSE_IMAGE,
@@ -21,7 +21,7 @@ export function sandboxCreateOptions(cluster: string, network: string, pod: PodI
       IpcMode: 'shareable',
       RestartPolicy: {Name: 'no'},
     },
-    NetworkingConfig: {EndpointsConfig: {[network]: {}}},
+    NetworkingConfig: {EndpointsConfig: {[network]: ip ? {IPAMConfig: {IPv4Address: ip}} : {}}},
   }
 }
 

@@ -20,6 +20,7 @@ import {ensureImage, type PullPolicy} from './image-pull.js'
 import {LABEL, labelFilter, specFromLabels} from './labels.js'
 import {containerLogs, followLogs, type FollowLogsOptions} from './log-stream.js'
 import {ensurePauseImage} from './pause-image.js'
+import {PodAddressPool} from './pod-addresses.js'
 import {PodLock} from './pod-lock.js'
 import {ensureSandbox, listSandboxes, removeSandboxIfUnused, sandboxIP, type SandboxDeps} from './sandbox.js'
 
@@ -41,10 +42,12 @@ export class DockerRuntime implements ContainerRuntime {
   /** The network the cluster's Services were allocated from, asked for again if the network must be made. */
   private preferredSubnet?: string
   private readonly events: ContainerEvents
+  private readonly addresses: PodAddressPool
 
   constructor(private readonly opts: DockerRuntimeOptions) {
     this.cluster = opts.cluster
     this.docker = opts.docker ?? new Docker()
+    this.addresses = new PodAddressPool(this.docker, this.cluster)
     this.events = new ContainerEvents({docker: this.docker, cluster: this.cluster, clock: opts.clock, describe: (id) => this.describe(id), relist: () => this.list()})
   }
 
@@ -81,7 +84,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   private sandboxDeps(): SandboxDeps {
-    return {docker: this.docker, cluster: this.cluster, ensurePauseImage: () => this.ensurePauseImage(), preferredSubnet: this.preferredSubnet}
+    return {docker: this.docker, cluster: this.cluster, ensurePauseImage: () => this.ensurePauseImage(), preferredSubnet: this.preferredSubnet, addresses: this.addresses}
   }
 
   /**

@@ -1,13 +1,15 @@
 // A pod's sandbox: the pause container that owns the pod's network namespace (its IP on the cluster
-// network is the pod IP). Created with the pod's first container, reused while the pod lives, adopted
-// (and started again if it was stopped) after a restart, removed with the pod's last container.
+// network is the pod IP, fixed at creation so that it survives a stop and start). Created with the
+// pod's first container, reused while the pod lives, adopted (and started again if it was stopped)
+// after a restart, removed with the pod's last container.
 import type Dockerode from 'dockerode'
 import type {ContainerInfo} from 'dockerode'
 import type {ContainerSpec} from '../runtime.js'
-import {ensureClusterNetwork} from './cluster-network.js'
+import {clusterNetworkName, ensureClusterNetwork} from './cluster-network.js'
 import {sandboxCreateOptions} from './create-options.js'
 import {DockerRuntimeError, engineStatus, tolerating} from './errors.js'
 import {LABEL, labelFilter} from './labels.js'
+import {isAddressInUse, type PodAddressPool} from './pod-addresses.js'
 
 type PodIdentity = Pick<ContainerSpec, 'namespace' | 'podName' | 'podUid'>
 
@@ -23,6 +25,8 @@ export interface SandboxDeps {
   ensurePauseImage(): Promise<unknown>
   /** The subnet to ask for if the cluster network must be made (the one its Services were allocated from). */
   preferredSubnet?: string
+  /** Chooses each new sandbox's fixed address. */
+  addresses: Pick<PodAddressPool, 'lease' | 'forget'>
 }
 
 /** Every sandbox of the cluster (or of one pod), with its IP when running. */
@@ -40,8 +44,29 @@ export async function ensureSandbox(deps: SandboxDeps, pod: PodIdentity): Promis
   const existing = await running(deps, pod)
   if (existing) return existing
   await deps.ensurePauseImage()
-  const network = await ensureClusterNetwork(deps.docker, deps.cluster, deps.preferredSubnet)
-  const create = () => deps.docker.createContainer(sandboxCreateOptions(deps.cluster, network, pod))
+  await ensureClusterNetwork(deps.docker, deps.cluster, deps.preferredSubnet)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await createAndStart(deps, pod)
+      break
+    } catch (error) {
+      // 409: another process created this pod's sandbox at the same moment; use theirs.
+      if (engineStatus(error) === 409) break
+      // A container kcluster does not know holds the address: take the next one.
+      if (isAddressInUse(error) && attempt < MAX_ADDRESS_ATTEMPTS) continue
+      throw new DockerRuntimeError(`create the sandbox of pod ${pod.namespace}/${pod.podName}: ${(error as Error).message}`, 'SandboxError', {cause: error})
+    }
+  }
+  const created = await running(deps, pod)
+  if (!created) throw new DockerRuntimeError(`the sandbox of pod ${pod.namespace}/${pod.podName} is not running`, 'SandboxError')
+  return created
+}
+
+const MAX_ADDRESS_ATTEMPTS = 3
+
+async function createAndStart(deps: SandboxDeps, pod: PodIdentity): Promise<void> {
+  let lease = await deps.addresses.lease()
+  const create = () => deps.docker.createContainer(sandboxCreateOptions(deps.cluster, clusterNetworkName(deps.cluster), pod, lease.ip))
   try {
     // 404: the pause image or the network went away since we checked (`kcluster delete` of another
     // cluster removes the image when it holds the last sandbox); make both again, once.
@@ -49,18 +74,21 @@ export async function ensureSandbox(deps: SandboxDeps, pod: PodIdentity): Promis
       if (engineStatus(error) !== 404) throw error
       await deps.ensurePauseImage()
       await ensureClusterNetwork(deps.docker, deps.cluster, deps.preferredSubnet)
+      deps.addresses.forget()
+      lease.release()
+      lease = await deps.addresses.lease()
       return create()
     })
-    await container.start()
-  } catch (error) {
-    // 409: another process created this pod's sandbox at the same moment; use theirs.
-    if (engineStatus(error) !== 409) {
-      throw new DockerRuntimeError(`create the sandbox of pod ${pod.namespace}/${pod.podName}: ${(error as Error).message}`, 'SandboxError', {cause: error})
+    try {
+      await container.start()
+    } catch (error) {
+      // Left created it would hold its address in every later choice, and 409 the next attempt's name.
+      if (isAddressInUse(error)) await tolerating([404], () => container.remove({force: true}))
+      throw error
     }
+  } finally {
+    lease.release()
   }
-  const created = await running(deps, pod)
-  if (!created) throw new DockerRuntimeError(`the sandbox of pod ${pod.namespace}/${pod.podName} is not running`, 'SandboxError')
-  return created
 }
 
 /** Removes the pod's sandbox unless one of its app containers (in any state) is still there. */

@@ -47,6 +47,11 @@ describe('Docker create options', () => {
     expect(options.Labels).toMatchObject({'kcluster.io/role': 'sandbox', 'kcluster.io/container': 'POD', 'kcluster.io/cluster': 'dev'})
   })
 
+  it('fixes the sandbox address when one is chosen, so that a stop and start keeps it', () => {
+    expect(sandboxCreateOptions('dev', 'kcluster-dev', base, '10.200.0.9').NetworkingConfig?.EndpointsConfig?.['kcluster-dev']).toEqual({IPAMConfig: {IPv4Address: '10.200.0.9'}})
+    expect(sandboxCreateOptions('dev', 'kcluster-dev', base).NetworkingConfig?.EndpointsConfig?.['kcluster-dev']).toEqual({})
+  })
+
   it('passes securityContext through as Privileged, ReadonlyRootfs, CapAdd and CapDrop, and leaves them out when unset', () => {
     const options = appCreateOptions('c1', {...base, privileged: true, readOnlyRootFilesystem: true, capabilities: {add: ['NET_ADMIN'], drop: ['ALL']}}, 'sandbox-id')
     expect(options.HostConfig).toMatchObject({Privileged: true, ReadonlyRootfs: true, CapAdd: ['NET_ADMIN'], CapDrop: ['ALL']})
