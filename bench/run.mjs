@@ -2,6 +2,7 @@
 // Each figure is the median of several runs; where a baseline makes sense it is measured in the same run.
 import {kcluster, tempHome, timed, stats, rssMiB, clusterClient, run, createMany, untilAllRunning, scaleRun, dockerAnswers, rawDockerPods, deploymentReady} from './lib.mjs'
 import {execFileSync} from 'node:child_process'
+import {networkFigures} from './network.mjs'
 import {cpus, totalmem} from 'node:os'
 
 const quick = process.argv.includes('--quick')
@@ -136,8 +137,9 @@ try {
   const sched = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/scheduler-throughput.ts', '--pods', String(schedPods), '--nodes', '100'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']}).trim().split('\n').at(-1))
   record(`scheduler: ${schedPods} waiting pods bound over 100 nodes`, '/s', sched.podsPerSecond, {note: `all bound in ${sched.allBoundMs} ms; pods/binding + Scheduled event each`})
 
-  // Issue 4's figures on Docker: a 10-replica Deployment to all Ready against `docker run -d` of the
-  // same 10 sandbox + httpd pairs in the same run; then the control plane's RSS with 50 running pods.
+  // Issues 4 and 5 on Docker: a 10-replica Deployment to all Ready against `docker run -d` of the
+  // same 10 sandbox + httpd pairs in the same run; the control plane's RSS with 50 running pods; then
+  // the Service paths against the direct pod IP and the DNS answer time (bench/network.mjs).
   if (await dockerAnswers()) {
     const pod = {image: 'kcluster-test/busybox:1', command: ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www']}
     const DOCKER_RUNS = quick ? 1 : 3
@@ -166,6 +168,7 @@ try {
     record('docker: baseline docker run -d of the same 10 pods', 'ms', d, {runs: raw})
     record('docker: agent overhead per pod', 'ms', (k - d) / 10, {note: '(Deployment time - docker run time) / 10'})
     record('docker: control-plane RSS with 50 running pods', 'MiB', rss50)
+    await networkFigures({env, quick, record})
   } else if (!asJson) console.log('docker figures skipped: no Docker engine answers')
 } finally {
   cleanup()

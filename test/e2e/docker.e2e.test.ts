@@ -6,6 +6,7 @@ import {startE2ECluster, type E2ECluster} from './harness.js'
 import {dockerPodCases, expectNothingLeft} from './cases/docker-pods.js'
 import {dockerImageCases} from './cases/docker-images.js'
 import {dockerServiceCases} from './cases/docker-services.js'
+import {dockerHostAccessCases} from './cases/docker-host-access.js'
 
 const engine = await dockerEngineAnswers()
 const inCI = process.env.CI === 'true'
@@ -29,4 +30,5 @@ describe.runIf(engine.ok)('kcluster on Docker, driven by the real kubectl', () =
   dockerPodCases(() => cluster)
   dockerImageCases(() => cluster)
   dockerServiceCases(() => cluster)
+  dockerHostAccessCases(() => cluster)
 })

@@ -69,8 +69,8 @@ export const RESOURCES: readonly ResourceType[] = [
   row({group: '', version: 'v1', kind: 'Endpoints', listKind: 'EndpointsList', plural: 'endpoints', singular: 'endpoints', scope: 'Namespaced', shortNames: ['ep']}),
   row({group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', scope: 'Namespaced', shortNames: ['cm']}),
   row({group: '', version: 'v1', kind: 'Secret', plural: 'secrets', scope: 'Namespaced'}),
-  // No `token` subresource: kcluster authenticates by client certificate only, so it issues no tokens.
-  row({group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', scope: 'Namespaced', shortNames: ['sa']}),
+  row({group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', scope: 'Namespaced', shortNames: ['sa'],
+    subresources: [{name: 'token', responseKind: {group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest'}, verbs: ['create']}]}),
   row({group: '', version: 'v1', kind: 'Event', plural: 'events', scope: 'Namespaced', shortNames: ['ev']}),
   row({group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', scope: 'Namespaced'}),
   row({group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', scope: 'Namespaced', shortNames: ['deploy'], categories: ['all'],

@@ -16,6 +16,7 @@ import {handleWatch} from './handlers/watch.js'
 import {handleFinalize} from './handlers/finalize.js'
 import {handleLog} from './handlers/log.js'
 import {handleEviction} from './handlers/eviction.js'
+import {handleTokenRequest} from './handlers/token-request.js'
 import type {ResourceRequest, ServerServices, UserInfo} from './handler-context.js'
 import type {ResourceRequestInfo} from './request-info.js'
 
@@ -41,6 +42,7 @@ const SUBRESOURCES: Record<string, Record<string, Handler>> = {
   finalize: {update: handleFinalize},
   log: {get: handleLog},
   eviction: {create: handleEviction},
+  token: {create: handleTokenRequest},
 }
 
 const STREAMING = new Set(['exec', 'attach', 'portforward'])

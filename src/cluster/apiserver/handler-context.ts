@@ -7,6 +7,7 @@ import type {ResourceRequestInfo} from './request-info.js'
 import type {ObjectRegistry} from './registry/object-registry.js'
 import type {PodLogReader} from '../agent/pod-logs.js'
 import type {StreamRuntime} from './streams/stream-runtime.js'
+import type {ServiceAccountTokens} from './service-account-tokens.js'
 
 export interface UserInfo {
   username: string
@@ -25,6 +26,8 @@ export interface ServerServices {
   podLogs?: Pick<PodLogReader, 'read' | 'follow'>
   /** exec, attach and port-forward (absent: those upgrades are refused with 501). */
   streams?: StreamRuntime
+  /** TokenRequest (serviceaccounts/<name>/token); absent: that subresource answers 501. */
+  serviceAccountTokens?: ServiceAccountTokens
 }
 
 export interface ResourceRequest {

@@ -22,6 +22,11 @@ import {NAMESPACE_INDEX, NODE_NAME_INDEX, nodeNameIndex} from '../controllers/in
 import {createReplicaSetController} from '../controllers/replicaset-controller.js'
 import {createDeploymentController} from '../controllers/deployment/deployment-controller.js'
 import {createServiceAccountController} from '../controllers/serviceaccount-controller.js'
+import {createRootCaPublisher} from '../controllers/root-ca-publisher.js'
+import {serviceAccountAuthenticator} from '../apiserver/service-account-authn.js'
+import {serviceAccountTokens} from '../apiserver/service-account-tokens.js'
+import {ProjectedTokens} from '../agent/container-config/projected-tokens.js'
+import {ensureServiceAccountSigner} from '../pki/service-account-signer.js'
 import {createEndpointsController} from '../controllers/endpoints-controller.js'
 import {createEndpointSliceController} from '../controllers/endpointslice-controller.js'
 import {createEventTtlController} from '../events/event-ttl.js'
@@ -31,13 +36,13 @@ import {createNodeLifecycleController} from '../controllers/node-lifecycle/node-
 import {createTaintEvictionController} from '../controllers/node-lifecycle/taint-eviction-controller.js'
 import type {WatchEventType} from '../apiserver/registry/watch.js'
 import {logger} from '../log.js'
-import type {ClusterCertificates} from '../pki/certificates.js'
+import {ensureServingAddresses, type ClusterCertificates} from '../pki/certificates.js'
 import {startAutoCompaction} from '../store/auto-compaction.js'
 import {openSqliteStore, type SqliteStore} from '../store/sqlite-store.js'
 import type {Store} from '../store/store.js'
 import type {StreamRuntime} from '../apiserver/streams/stream-runtime.js'
 import {decodeStored} from '../apiserver/registry/codec.js'
-import {networkOfServiceCIDR, SIMULATED_ADDRESSING, type ClusterAddressing} from '../network/cluster-addressing.js'
+import {kubernetesServiceIP, networkOfServiceCIDR, SIMULATED_ADDRESSING, type ClusterAddressing} from '../network/cluster-addressing.js'
 import {createHostServicesController} from '../network/host-services/host-services-controller.js'
 import {createIngressController, ingressListenersOf} from '../network/ingress-controller/ingress-controller.js'
 import type {ContainerRuntime} from '../runtime/runtime.js'
@@ -113,6 +118,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   setMaxListeners(0, shutdown.signal)
   const addressing = await clusterAddressing(runtime, store)
   const registry = createRegistry(store, clock, addressing.serviceCIDR)
+  // Service-account tokens (TokenRequest, bearer authentication, projected volumes) share one key beside the certificates.
+  const saSigner = await ensureServiceAccountSigner(join(opts.stateDir, 'pki'), clock)
+  const saTokens = serviceAccountTokens({signer: saSigner, registry, clock})
+  // Pods reach the API at the `kubernetes` ClusterIP, forwarded to the host's address on their network:
+  // the serving certificate must name both (client-go checks the IP it dialled).
+  const certificates = addressing.hostAddress
+    ? await ensureServingAddresses(join(opts.stateDir, 'pki'), opts.certificates, [kubernetesServiceIP(addressing.serviceCIDR), addressing.hostAddress])
+    : opts.certificates
 
 
   const nodeName = opts.name
@@ -128,8 +141,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   try {
     server = await startApiServer({
       port: opts.port,
-      tls: {ca: opts.certificates.caCert, cert: opts.certificates.serverCert, key: opts.certificates.serverKey},
-      services: {registry, store, clock, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000, shutdownSignal: shutdown.signal, podLogs: new PodLogReader(runtime), streams: opts.streams ?? nodeRuntime.streams},
+      tls: {ca: certificates.caCert, cert: certificates.serverCert, key: certificates.serverKey},
+      podNetworkAddress: addressing.hostAddress,
+      services: {registry, store, clock, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000, shutdownSignal: shutdown.signal, podLogs: new PodLogReader(runtime), streams: opts.streams ?? nodeRuntime.streams, serviceAccountTokens: saTokens},
+      authenticateToken: serviceAccountAuthenticator({signer: saSigner, registry, clock}),
       healthChecks: () => [
         {name: 'ping', ok: true},
         {name: 'etcd', ok: true},
@@ -140,7 +155,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length, ingress: ingressListenersOf(controllers)}),
     })
     const newCluster = (await registry.list(find('Node'))).items.length === 0
-    await bootstrapObjects(registry, server.port, addressing.serviceCIDR, clusterDnsAddress(nodeRuntime, addressing))
+    await bootstrapObjects(registry, {apiPort: server.port, apiAddress: addressing.hostAddress, serviceCIDR: addressing.serviceCIDR, clusterDnsIP: clusterDnsAddress(nodeRuntime, addressing)})
     // The first node's kubelet registers it; a new cluster's other nodes are created once, here, and
     // from then on live in the store like any node (`kcluster node add|remove`).
     nodes = new NodeAgents({
@@ -185,7 +200,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       wake: wakePod,
       pods: podInformer.cache,
       probeExec: streams ? execViaStreams(streams) : undefined,
-      containerConfig: opts.driver === 'docker' ? {registry, podsDir: join(opts.stateDir, 'pods'), hostIP, services: (namespace) => servicesForEnv(registry, namespace), dns: inClusterNetwork?.dns} : undefined,
+      containerConfig: opts.driver === 'docker' ? {registry, podsDir: join(opts.stateDir, 'pods'), hostIP, services: (namespace) => servicesForEnv(registry, namespace), dns: inClusterNetwork?.dns, tokens: new ProjectedTokens(saTokens, clock)} : undefined,
     })
     stopPodSync = () => podSyncReconciler.stop()
     const podSync: Controller = new Controller({
@@ -214,6 +229,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       createReplicaSetController({store, registry, clock, informers}),
       createDeploymentController({store, registry, clock, informers}),
       createServiceAccountController({store, registry}),
+      createRootCaPublisher({store, registry, caCert: opts.certificates.caCert, informers}),
       createEndpointsController({store, registry, informers}),
       createEndpointSliceController({store, registry, informers}),
       createEventTtlController({store, registry, clock}),

@@ -8,6 +8,8 @@ import {Cidr} from './cidr.js'
 export interface ClusterAddressing {
   podCIDR: string
   serviceCIDR: string
+  /** The host's own address on the pod network (the bridge's gateway): where pods reach the API server. */
+  hostAddress?: string
 }
 
 export const SIMULATED_ADDRESSING: ClusterAddressing = {podCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/16'}

@@ -1,7 +1,7 @@
 // What kcluster-net must hold, computed from the control plane's caches (docs/networking.md): every
 // ClusterIP as an address, a proxy per Service port (to its ready endpoints, from EndpointSlices),
 // and the DNS snapshot. The cluster DNS Service is answered by kcluster-net itself, so it gets an
-// address and no proxy; the `kubernetes` Service goes to the API server's address on the bridge.
+// address and no proxy; the `kubernetes` Service's slice (written at start) leads to the API server on the bridge.
 import type {Namespace, Pod, Service} from 'kubernetes-types/core/v1.js'
 import type {EndpointSlice} from 'kubernetes-types/discovery/v1.js'
 import {dnsSnapshotFromObjects} from './dns/dns-snapshot.js'
@@ -23,8 +23,6 @@ export interface NetObjects {
 export interface NetAddresses {
   /** The cluster DNS Service's ClusterIP. */
   dnsIP: string
-  /** Where the `kubernetes` Service leads (the API server on the bridge gateway), when it listens there. */
-  apiServer?: ProxyEndpoint
 }
 
 export function netState(objects: NetObjects, addresses: NetAddresses): NetState {
@@ -43,11 +41,10 @@ export function netState(objects: NetObjects, addresses: NetAddresses): NetState
     for (const ip of ips) held.add(ip)
     if (ips.includes(addresses.dnsIP)) continue
     const id = `${svc.metadata?.namespace}/${svc.metadata?.name}`
-    const isApiServer = id === 'default/kubernetes'
     for (const port of svc.spec?.ports ?? []) {
       const protocol = port.protocol ?? 'TCP'
       if (protocol !== 'TCP' && protocol !== 'UDP') continue
-      const endpoints = isApiServer ? (addresses.apiServer ? [addresses.apiServer] : []) : servicePortEndpoints(slicesByService.get(id) ?? [], port)
+      const endpoints = servicePortEndpoints(slicesByService.get(id) ?? [], port)
       for (const ip of ips) {
         proxies.push({key: `${id}:${ip}:${port.port}/${protocol}`, host: ip, port: port.port, protocol, endpoints, affinity: affinityOf(svc)})
       }

@@ -2,8 +2,8 @@
 // client certificate (O=system:masters, like minikube's user). ECDSA P-256 because it is ten times
 // faster to generate than RSA and kubectl accepts it. Generated once per cluster and reused, so the
 // kubeconfig written at the first start stays valid across restarts.
-import {webcrypto} from 'node:crypto'
-import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises'
+import {X509Certificate, webcrypto} from 'node:crypto'
+import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type * as X509 from '@peculiar/x509'
 
@@ -52,18 +52,7 @@ export async function ensureCertificates(dir: string): Promise<ClusterCertificat
   const ca = existing.caCert && existing.caKey ? await importCa(existing.caCert, existing.caKey) : await createCa()
   const server = existing.serverCert && existing.serverKey
     ? {cert: existing.serverCert, key: existing.serverKey}
-    : await issueLeaf(ca, {
-      subject: 'CN=kcluster-apiserver',
-      usage: x509.ExtendedKeyUsage.serverAuth,
-      altNames: [
-        {type: 'ip', value: '127.0.0.1'},
-        {type: 'ip', value: '::1'},
-        {type: 'dns', value: 'localhost'},
-        {type: 'dns', value: 'kubernetes'},
-        {type: 'dns', value: 'kubernetes.default'},
-        {type: 'dns', value: 'kubernetes.default.svc'},
-      ],
-    })
+    : await issueLeaf(ca, serverRequest())
   const admin = existing.adminCert && existing.adminKey
     ? {cert: existing.adminCert, key: existing.adminKey}
     : await issueLeaf(ca, {subject: `CN=${ADMIN_USER}, O=${ADMIN_GROUP}`, usage: x509.ExtendedKeyUsage.clientAuth})
@@ -78,6 +67,34 @@ export async function ensureCertificates(dir: string): Promise<ClusterCertificat
   }
   await writeAll(dir, result)
   return result
+}
+
+/** The names pods use for the API server: the `kubernetes` Service's DNS names, as kubeadm signs them. */
+export const IN_CLUSTER_API_NAMES = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local']
+
+/**
+ * The certificates with a server certificate valid for `ips` too (the `kubernetes` ClusterIP and the
+ * host's address on the pod network, known only once the runtime has its network), re-issued from
+ * the same CA and written to `dir` when it lacks one of them. Kubeconfigs stay valid: the CA is unchanged.
+ */
+export async function ensureServingAddresses(dir: string, certs: ClusterCertificates, ips: string[]): Promise<ClusterCertificates> {
+  const names = new X509Certificate(certs.serverCert).subjectAltName ?? ''
+  const has = (entry: string) => names.split(', ').includes(entry)
+  if (ips.every((ip) => has(`IP Address:${ip}`)) && IN_CLUSTER_API_NAMES.every((dns) => has(`DNS:${dns}`))) return certs
+  await loadX509()
+  const server = await issueLeaf(await importCa(certs.caCert, certs.caKey), serverRequest(ips))
+  const renewed = {...certs, serverCert: server.cert, serverKey: server.key}
+  await writeAll(dir, renewed)
+  return renewed
+}
+
+function serverRequest(extraIPs: string[] = []): LeafRequest {
+  const ips = [...new Set(['127.0.0.1', '::1', ...extraIPs])]
+  return {
+    subject: 'CN=kcluster-apiserver',
+    usage: x509.ExtendedKeyUsage.serverAuth,
+    altNames: [...ips.map((value) => ({type: 'ip' as const, value})), ...['localhost', ...IN_CLUSTER_API_NAMES].map((value) => ({type: 'dns' as const, value}))],
+  }
 }
 
 /** The certificates in `dir`, or undefined if any is missing (never generates). */
@@ -104,11 +121,11 @@ function isComplete(c: Partial<ClusterCertificates>): c is ClusterCertificates {
 
 async function writeAll(dir: string, certs: ClusterCertificates): Promise<void> {
   for (const [field, file] of Object.entries(FILES) as [keyof ClusterCertificates, string][]) {
-    const isKey = field.endsWith('Key')
     const target = path.join(dir, file)
-    await writeFile(target, certs[field], {mode: isKey ? 0o600 : 0o644})
-    // writeFile's mode only applies on creation; a pre-existing key file keeps its mode otherwise.
-    if (isKey) await chmod(target, 0o600)
+    // A new file then a rename: a crash mid-write leaves the old certificate, never half of one.
+    const temporary = `${target}.tmp-${process.pid}`
+    await writeFile(temporary, certs[field], {mode: field.endsWith('Key') ? 0o600 : 0o644})
+    await rename(temporary, target)
   }
 }
 

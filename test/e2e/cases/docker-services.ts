@@ -1,11 +1,13 @@
 // Issue 5 inside a Docker cluster, with the real kubectl: pods resolve Services through the cluster
 // DNS (all four name forms, headless, ExternalName) and reach them on their ClusterIP, balanced over
-// the ready endpoints and following scaling within a couple of seconds. busybox's wget crashes in
+// the ready endpoints and following readiness and scaling within a couple of seconds. busybox's wget crashes in
 // these images, so requests go with nc: by ClusterIP from the static busybox image, by name from
 // kcluster-test/netbox:1 (Debian's dynamic busybox, whose nc resolves through glibc as pods' programs do).
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, realpathSync, writeFileSync} from 'node:fs'
+import {request} from 'node:http'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
+import {execa} from 'execa'
 import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
 
@@ -32,15 +34,16 @@ spec:
       - name: httpd
         image: ${IMAGE}
         imagePullPolicy: Never
-        command: [sh, -c, 'mkdir -p /w && hostname > /w/index.html && exec httpd -f -p 8080 -h /w']
+        command: [sh, -c, 'mkdir -p /w && hostname > /w/index.html && touch /w/ready && exec httpd -f -p 8080 -h /w']
         ports: [{name: http, containerPort: 8080}]
+        readinessProbe: {exec: {command: [test, -f, /w/ready]}, periodSeconds: 1, failureThreshold: 1}
 ---
 apiVersion: v1
 kind: Service
 metadata: {name: echo, namespace: net}
 spec:
   selector: {app: echo}
-  ports: [{name: web, port: 80, targetPort: http}]
+  ports: [{name: web, port: 80, targetPort: http}, {name: alt, port: 81, targetPort: 8080}]
 ---
 apiVersion: v1
 kind: Service
@@ -84,6 +87,20 @@ async function askMany(k: E2ECluster, ip: string, count: number): Promise<string
   return (await k.kubectlOk(['exec', '-n', 'net', 'client', '--', 'sh', '-c', script], {timeout: 60_000})).split('\n').filter(Boolean)
 }
 
+/** The answering pod's hostname for GET http://ip:port/ from this process, or undefined on any failure. */
+function hostGet(ip: string, port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = request({host: ip, port, path: '/', timeout: 2000, agent: false}, (res) => {
+      let body = ''
+      res.on('data', (c) => (body += c))
+      res.on('end', () => resolve(body.trim() || undefined))
+    })
+    req.on('timeout', () => req.destroy())
+    req.on('error', () => resolve(undefined))
+    req.end()
+  })
+}
+
 export function dockerServiceCases(cluster: () => E2ECluster): void {
   it('pods reach a Service by all four DNS forms and resolve it to its ClusterIP, headless to the pod IPs, ExternalName to its CNAME; resolv.conf has the search path', async () => {
     const k = cluster()
@@ -115,10 +132,72 @@ export function dockerServiceCases(cluster: () => E2ECluster): void {
     expect(cname).toContain('canonical name = echo.net.svc.cluster.local')
   })
 
-  it('a ClusterIP balances 100 requests over the 3 ready pods (named targetPort) and follows a scale-down within 2 s', async () => {
+  it('the kubernetes Service reaches the API server from a pod: kubectl inside it, with nothing but its service account token, lists pods', async () => {
+    const k = cluster()
+    const {stdout} = await execa('sh', ['-c', 'command -v kubectl'])
+    const kubectlBinary = join(dirname(realpathSync(stdout.trim())), 'kubectl.1.32')
+    await apply(k, `
+apiVersion: v1
+kind: Pod
+metadata: {name: in-cluster, namespace: net}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: sh
+    image: ${IMAGE}
+    imagePullPolicy: Never
+    command: [sh, -c, 'trap "exit 0" TERM; sleep 3600 & wait']
+    env: [{name: HOME, value: /root}]
+    volumeMounts: [{name: kubectl, mountPath: /kubectl, readOnly: true}]
+  volumes: [{name: kubectl, hostPath: {path: ${kubectlBinary}, type: File}}]
+`)
+    await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/in-cluster', '-n', 'net', '--timeout=30s'])
+    // kubectl's in-cluster config: KUBERNETES_SERVICE_HOST/PORT, and the token and CA the pod was given
+    // (the CA verifies the serving certificate for the ClusterIP it dials).
+    const files = await k.kubectlOk(['exec', '-n', 'net', 'in-cluster', '--', 'ls', '/var/run/secrets/kubernetes.io/serviceaccount'])
+    expect(files.split(/\s+/).sort()).toEqual(['ca.crt', 'namespace', 'token'])
+    const inside = (args: string) => k.kubectlOk(['exec', '-n', 'net', 'in-cluster', '--', 'sh', '-c', `mkdir -p /root && /kubectl ${args}`])
+    expect(await inside('get pods -o name')).toContain('pod/in-cluster')
+    expect(await inside('auth whoami -o jsonpath={.status.userInfo.username}')).toBe('system:serviceaccount:net:default')
+    await k.kubectlOk(['delete', 'pod', 'in-cluster', '-n', 'net', '--wait=false'])
+  })
+
+  it('a failing readiness probe takes its pod out of the answering set, and no request reaches it until it passes again', async () => {
     const k = cluster()
     const clusterIP = await k.kubectlOk(['get', 'svc', 'echo', '-n', 'net', '-o', 'jsonpath={.spec.clusterIP}'])
     const pods = (await k.kubectlOk(['get', 'pods', '-n', 'net', '-l', 'app=echo', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ').sort()
+    const victim = pods[0]!
+    // From the host, which sits on the cluster's bridge and so reaches ClusterIPs too: requests every
+    // 50 ms, timed here rather than through kubectl exec.
+    expect(pods).toContain(await eventually(() => hostGet(clusterIP, 80), 'the ClusterIP answering the host'))
+    await k.kubectlOk(['exec', '-n', 'net', victim, '--', 'rm', '/w/ready'])
+    const failedAt = Date.now()
+    let lastFromVictim = failedAt
+    let since = 0
+    while (since < 40 && Date.now() - failedAt < 15_000) {
+      const answer = await hostGet(clusterIP, 80)
+      if (answer === victim) {
+        lastFromVictim = Date.now()
+        since = 0
+      } else if (answer) since++
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(since, 'requests that did not reach the not-ready pod').toBe(40)
+    // The 2 s figure is measured by hand (issue 5's note); the bound here only catches a broken path.
+    expect(lastFromVictim - failedAt).toBeLessThan(5_000)
+    expect(await k.kubectlOk(['get', 'pod', victim, '-n', 'net', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).toBe('False')
+    await k.kubectlOk(['exec', '-n', 'net', victim, '--', 'touch', '/w/ready'])
+    await eventually(async () => {
+      const answers = await Promise.all(Array.from({length: 9}, () => hostGet(clusterIP, 80)))
+      return answers.includes(victim) || undefined
+    }, 'the pod answering again once ready', 10_000)
+  })
+
+  it('a ClusterIP balances 100 requests over the 3 ready pods (named targetPort, and a numbered one on another port) and follows a scale-down within 2 s', async () => {
+    const k = cluster()
+    const clusterIP = await k.kubectlOk(['get', 'svc', 'echo', '-n', 'net', '-o', 'jsonpath={.spec.clusterIP}'])
+    const pods = (await k.kubectlOk(['get', 'pods', '-n', 'net', '-l', 'app=echo', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ').sort()
+    expect(pods).toContain((await k.kubectlOk(['exec', '-n', 'net', 'client', '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc ${clusterIP} 81 | tail -1`])).trim())
     const answers = await askMany(k, clusterIP, 100)
     expect(answers).toHaveLength(100)
     const counts = new Map<string, number>()

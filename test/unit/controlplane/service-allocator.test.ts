@@ -11,7 +11,7 @@ const service = (name: string, clusterIP?: string): KubeObject => ({apiVersion: 
 describe('Service ClusterIP allocation from the cluster Service range', () => {
   it('puts the kubernetes Service at the first address and allocates others above the fixed addresses', async () => {
     const {registry, store} = await openTestRegistry(systemClock, '10.200.128.0/17')
-    await bootstrapObjects(registry, 6443, '10.200.128.0/17')
+    await bootstrapObjects(registry, {apiPort: 6443, serviceCIDR: '10.200.128.0/17'})
     const kubernetes = await registry.get(SERVICES, 'default', 'kubernetes')
     expect((kubernetes.spec as {clusterIP: string}).clusterIP).toBe('10.200.128.1')
     const web = await registry.create(SERVICES, 'default', service('web'), {manager: 'test'})
@@ -35,7 +35,7 @@ describe('Service ClusterIP allocation from the cluster Service range', () => {
 
   it('keeps 10.96.0.0/16 by default', async () => {
     const {registry, store} = await openTestRegistry(systemClock)
-    await bootstrapObjects(registry, 6443)
+    await bootstrapObjects(registry, {apiPort: 6443})
     expect(((await registry.get(SERVICES, 'default', 'kubernetes')).spec as {clusterIP: string}).clusterIP).toBe('10.96.0.1')
     expect(((await registry.create(SERVICES, 'default', service('web'), {manager: 'test'})).spec as {clusterIP: string}).clusterIP).toBe('10.96.0.16')
     await store.close()

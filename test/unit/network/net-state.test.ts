@@ -20,18 +20,18 @@ const objects = {
     svc('shop', 'db', {clusterIP: 'None', clusterIPs: ['None'], ports: [{port: 5432}]}),
     svc('shop', 'ext', {type: 'ExternalName', externalName: 'example.com'}),
   ],
-  endpointSlices: [slice('shop', 'web', ['10.200.0.5', '10.200.0.6'], {name: 'http', port: 8080}), slice('shop', 'db', ['10.200.0.7'], {port: 5432})],
+  endpointSlices: [slice('default', 'kubernetes', ['10.200.0.1'], {name: 'https', port: 6443}), slice('shop', 'web', ['10.200.0.5', '10.200.0.6'], {name: 'http', port: 8080}), slice('shop', 'db', ['10.200.0.7'], {port: 5432})],
   pods: [],
 }
 
 describe('the state kcluster-net holds', () => {
-  const state = netState(objects, {dnsIP: '10.200.128.10', apiServer: {ip: '10.200.0.1', port: 6443}})
+  const state = netState(objects, {dnsIP: '10.200.128.10'})
 
   it('holds every ClusterIP, the DNS one included, and none for headless or ExternalName Services', () => {
     expect(state.addresses).toEqual(['10.200.128.1', '10.200.128.10', '10.200.128.16'])
   })
 
-  it('proxies each Service port to its ready endpoints on their target port, the kubernetes Service to the API server, and not the DNS Service', () => {
+  it('proxies each Service port to its ready endpoints on their target port, the kubernetes Service to the API server by the slice the API server writes, and not the DNS Service', () => {
     expect(state.proxies).toEqual([
       {key: 'default/kubernetes:10.200.128.1:443/TCP', host: '10.200.128.1', port: 443, protocol: 'TCP', endpoints: [{ip: '10.200.0.1', port: 6443}], affinity: {type: 'None'}},
       {

@@ -5,7 +5,7 @@ import type {AddressInfo} from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {ensureCertificates, type ClusterCertificates} from '../../../src/cluster/pki/certificates.js'
+import {IN_CLUSTER_API_NAMES, ensureCertificates, ensureServingAddresses, type ClusterCertificates} from '../../../src/cluster/pki/certificates.js'
 
 describe('ensureCertificates', () => {
   let dir: string
@@ -73,6 +73,18 @@ describe('ensureCertificates', () => {
     expect(new X509Certificate(again.adminCert).verify(new X509Certificate(certs.caCert).publicKey)).toBe(true)
     expect(await readFile(path.join(dir, 'admin.crt'), 'utf8')).toBe(again.adminCert)
     certs = again
+  })
+
+  it('re-issues the server certificate for the in-cluster addresses once, from the same CA, and keeps the admin one', async () => {
+    const renewed = await ensureServingAddresses(dir, certs, ['10.200.128.1', '10.200.0.1'])
+    const names = new X509Certificate(renewed.serverCert).subjectAltName!.split(', ')
+    expect(names).toEqual(expect.arrayContaining(['IP Address:127.0.0.1', 'IP Address:10.200.128.1', 'IP Address:10.200.0.1', ...IN_CLUSTER_API_NAMES.map((n) => `DNS:${n}`)]))
+    expect(new X509Certificate(renewed.serverCert).verify(new X509Certificate(certs.caCert).publicKey)).toBe(true)
+    expect({ca: renewed.caCert, admin: renewed.adminCert}).toEqual({ca: certs.caCert, admin: certs.adminCert})
+    expect(await readFile(path.join(dir, 'server.crt'), 'utf8')).toBe(renewed.serverCert)
+    expect((await stat(path.join(dir, 'server.key'))).mode & 0o777).toBe(0o600)
+    expect(await ensureServingAddresses(dir, renewed, ['10.200.0.1'])).toBe(renewed)
+    certs = renewed
   })
 
   it('lets a TLS server that requires client certificates accept the admin certificate', async () => {

@@ -16,6 +16,7 @@ import {expandCommand, resolveEnv} from './resolve-env.js'
 import {runtimeSettings} from './runtime-settings.js'
 import {serviceEnvVarMap} from '../../network/service-env.js'
 import {resolvConfMount, type ClusterDns} from './pod-dns.js'
+import type {ProjectedTokenSource} from './projected-tokens.js'
 import {isProjectedKind, volumePayload} from './volume-payloads.js'
 import {hasPayload, writeAtomically} from './volume-writer.js'
 import {containerMounts, podDir, setUpVolume, volumeDir, type VolumeHandle} from './volumes.js'
@@ -38,6 +39,8 @@ export interface ContainerConfigDeps {
   services?: (namespace: string) => Promise<Service[]>
   /** The cluster DNS the pods' resolv.conf points at (dnsPolicy ClusterFirst); without it containers keep the runtime's resolver. */
   dns?: ClusterDns
+  /** Pod-bound tokens for serviceAccountToken projections; without it those projections give no file. */
+  tokens?: ProjectedTokenSource
   /** Events the kubelet records while configuring (InvalidEnvironmentVariableNames, Warning). */
   onWarning?: (pod: Pod, container: Container, reason: string, message: string) => void
 }
@@ -51,7 +54,7 @@ export interface ContainerConfigDeps {
  * be set up. Optional sources are skipped.
  */
 export async function containerConfig(deps: ContainerConfigDeps, pod: Pod, container: Container, podIP: string | undefined): Promise<Partial<ContainerSpec>> {
-  const sources = new EnvSources(deps.registry, pod.metadata?.namespace ?? '')
+  const sources = new EnvSources(deps.registry, pod.metadata?.namespace ?? '', deps.tokens)
   const ctx = await downwardContext(deps, pod, podIP)
   // The kubelet mounts every volume of the pod before starting any container.
   const volumes = new Map<string, VolumeHandle>()
@@ -83,7 +86,7 @@ export async function containerConfig(deps: ContainerConfigDeps, pod: Pod, conta
 export async function refreshVolumes(deps: ContainerConfigDeps, pod: Pod): Promise<boolean> {
   const uid = pod.metadata?.uid
   if (!uid) return false
-  const sources = new EnvSources(deps.registry, pod.metadata?.namespace ?? '')
+  const sources = new EnvSources(deps.registry, pod.metadata?.namespace ?? '', deps.tokens)
   const ctx = await downwardContext(deps, pod, pod.status?.podIP)
   let changed = false
   for (const v of pod.spec?.volumes ?? []) {

@@ -1,9 +1,11 @@
 // ConfigMaps and Secrets as the kubelet's configmap/secret managers hand them out: read through the
 // registry, Secret data base64-decoded, and a missing object reported with the managers' message
 // (`configmap "x" not found`, `secret "s" not found`, singular resource names as in the kubelet).
-import type {ConfigMap, Secret} from 'kubernetes-types/core/v1.js'
+// Service-account tokens come from the token manager beside them, when the agent has one.
+import type {ConfigMap, Pod, Secret, ServiceAccountTokenProjection} from 'kubernetes-types/core/v1.js'
 import {resourceOfKind} from '../../api/resources.js'
 import type {ObjectRegistry} from '../../apiserver/registry/object-registry.js'
+import type {ProjectedTokenSource} from './projected-tokens.js'
 
 const CONFIGMAPS = resourceOfKind('ConfigMap')
 const SECRETS = resourceOfKind('Secret')
@@ -11,6 +13,11 @@ const SECRETS = resourceOfKind('Secret')
 export class SourceNotFoundError extends Error {
   override name = 'SourceNotFoundError'
   readonly code = 'NotFound'
+}
+
+export class TokenFetchError extends Error {
+  override name = 'TokenFetchError'
+  readonly code = 'TokenFetch'
 }
 
 /** A ConfigMap's or Secret's entries as bytes, keys in the object's order. */
@@ -28,7 +35,19 @@ export class EnvSources {
   constructor(
     private readonly registry: Pick<ObjectRegistry, 'tryGet'>,
     private readonly namespace: string,
+    /** Absent: serviceAccountToken projections give no file (simulated pods, API-only tests). */
+    private readonly tokens?: ProjectedTokenSource,
   ) {}
+
+  /** The pod's token for a serviceAccountToken projection; undefined without a token manager. */
+  async serviceAccountToken(pod: Pod, projection: ServiceAccountTokenProjection): Promise<string | undefined> {
+    if (!this.tokens) return undefined
+    try {
+      return await this.tokens.token(pod, projection)
+    } catch (error) {
+      throw new TokenFetchError(`failed to fetch token: ${error instanceof Error ? error.message : String(error)}`, {cause: error})
+    }
+  }
 
   configMap(name: string): Promise<SourceData> {
     return this.once(`configmap/${name}`, async () => {

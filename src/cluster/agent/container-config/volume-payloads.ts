@@ -76,7 +76,10 @@ function downwardPayload(items: DownwardAPIVolumeFile[], defaultMode = DEFAULT_M
   return payload
 }
 
-/** Sources merged in order, a later file at the same path winning. serviceAccountToken and clusterTrustBundle give no files here. */
+/**
+ * Sources merged in order, a later file at the same path winning. A serviceAccountToken source is the
+ * pod's bound token (none without a token manager); clusterTrustBundle gives no file here.
+ */
 async function projectedPayload(projections: VolumeProjection[], defaultMode = DEFAULT_MODE, sources: EnvSources, ctx: DownwardContext): Promise<Payload> {
   const payload: Payload = new Map()
   for (const p of projections) {
@@ -84,6 +87,10 @@ async function projectedPayload(projections: VolumeProjection[], defaultMode = D
     if (p.configMap) part = await configMapPayload(p.configMap, defaultMode, sources)
     else if (p.secret) part = await secretPayload(p.secret, defaultMode, sources)
     else if (p.downwardAPI) part = downwardPayload(p.downwardAPI.items ?? [], defaultMode, ctx)
+    else if (p.serviceAccountToken) {
+      const token = await sources.serviceAccountToken(ctx.pod, p.serviceAccountToken)
+      if (token !== undefined) part.set(p.serviceAccountToken.path, {data: Buffer.from(token), mode: defaultMode})
+    }
     for (const [k, f] of part) payload.set(k, f)
   }
   return payload

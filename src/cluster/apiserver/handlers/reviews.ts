@@ -1,5 +1,6 @@
 // authorization.k8s.io and authentication.k8s.io self-reviews (`kubectl auth can-i`, `auth whoami`).
-// kcluster has one authenticated identity class, the cluster admin, which may do everything.
+// kcluster has no RBAC: it authenticates (client certificates, service-account tokens) but does not
+// authorize per user, so every authenticated identity may do everything, and the reviews say so.
 import type {KubeObject} from '../../api/types.js'
 import {badRequest} from '../../api/errors.js'
 import {decodeObjectBody, readBody} from '../request-body.js'
@@ -10,13 +11,14 @@ import type {UserInfo} from '../handler-context.js'
 export async function handleReview(kind: string, req: IncomingMessage, res: ServerResponse, user: UserInfo): Promise<void> {
   const {object} = decodeObjectBody(await readBody(req), req.headers['content-type'])
   const review = object as KubeObject & {spec?: Record<string, unknown>}
-  const allowed = user.groups.includes('system:masters')
+  // Unauthenticated requests never get here (the server answers them 401).
+  const allowed = user.groups.includes('system:authenticated')
   let status: Record<string, unknown>
   switch (kind) {
     case 'SelfSubjectAccessReview':
       if (!review.spec?.resourceAttributes && !review.spec?.nonResourceAttributes)
         throw badRequest('SelfSubjectAccessReview.spec: Invalid value: exactly one of nonResourceAttributes or resourceAttributes must be specified')
-      status = allowed ? {allowed: true, reason: 'the cluster admin may do everything'} : {allowed: false}
+      status = allowed ? {allowed: true, reason: 'kcluster does not authorize per user: every authenticated user may do everything'} : {allowed: false}
       break
     case 'SelfSubjectRulesReview':
       status = {

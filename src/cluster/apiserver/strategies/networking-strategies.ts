@@ -3,6 +3,7 @@
 // default backend, TLS secret names, the class's controller). Ingress has a status subresource.
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
+import {INGRESS_CLASS_ANNOTATION} from '../../network/ingress/ingress-class.js'
 import {defineStrategy} from './define-strategy.js'
 import {child, immutable, index, invalid, invalidEach, notSupported, required} from './field-errors.js'
 import {isDNS1123Label, isValidPortNum, nameIsDNSSubdomain} from './name-rules.js'
@@ -61,7 +62,18 @@ function validateIngressClass(o: KubeObject): FieldError[] {
   return errs
 }
 
-export const ingressStrategy = defineStrategy({hasStatus: true, validate: validateIngress})
+export const ingressStrategy = defineStrategy({
+  hasStatus: true,
+  validate: validateIngress,
+  // The DefaultIngressClass admission plugin: an Ingress created without a class (field or the old
+  // annotation) gets the default class, so the default controller serves it and kubectl shows it.
+  async prepareForCreate(o, ctx) {
+    const spec = obj(o.spec)
+    if (str(spec.ingressClassName) || o.metadata.annotations?.[INGRESS_CLASS_ANNOTATION]) return
+    const name = await ctx.defaultIngressClass?.()
+    if (name) o.spec = {...spec, ingressClassName: name}
+  },
+})
 
 export const ingressClassStrategy = defineStrategy({
   hasStatus: false,

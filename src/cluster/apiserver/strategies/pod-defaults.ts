@@ -2,7 +2,8 @@
 // (pods only: enableServiceLinks, requests from limits), and what admission plugins add to new pods
 // (ServiceAccount, Priority, DefaultTolerationSeconds), which kcluster does here because it has no
 // admission chain. Pod templates in Deployments/ReplicaSets get only the PodSpec defaults, as upstream.
-import type {Container, PodSpec, Probe, Toleration, Volume} from 'kubernetes-types/core/v1.js'
+import {randomInt} from 'node:crypto'
+import type {Container, PodSpec, Probe, Toleration, Volume, VolumeMount} from 'kubernetes-types/core/v1.js'
 import {isPlainObject} from '../../api/types.js'
 
 type Obj = Record<string, unknown>
@@ -39,6 +40,60 @@ export function defaultPodOnlyFields(spec: PodSpec): void {
   spec.priority ??= SYSTEM_PRIORITIES[spec.priorityClassName ?? ''] ?? 0
   spec.preemptionPolicy ||= 'PreemptLowerPriority'
   addDefaultTolerations(spec)
+}
+
+export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount'
+const TOKEN_VOLUME_PREFIX = 'kube-api-access-'
+// serviceaccount.WarnOnlyBoundTokenExpirationSeconds: one hour and 7 s marks the admission-made volume.
+const TOKEN_VOLUME_EXPIRATION_SECONDS = 3607
+// utilrand.String's alphabet: no vowels (no words) and no easily confused characters.
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
+
+/**
+ * ServiceAccount admission on a new pod (plugin/pkg/admission/serviceaccount mountServiceAccountToken):
+ * unless spec.automountServiceAccountToken is false, a projected `kube-api-access-xxxxx` volume (token,
+ * the cluster CA from kube-root-ca.crt, the namespace) mounted read-only at the in-cluster config path
+ * in every container and init container that mounts nothing there yet. Mirror pods are left alone.
+ * The ServiceAccount's own automountServiceAccountToken is not consulted: strategies cannot read it.
+ */
+export function mountServiceAccountToken(spec: PodSpec, annotations: Record<string, string> | undefined): void {
+  if (spec.automountServiceAccountToken === false || annotations?.['kubernetes.io/config.mirror'] !== undefined) return
+  const volumes = list<Volume>(spec.volumes)
+  const existing = volumes.find((v) => isPlainObject(v) && typeof v.name === 'string' && v.name.startsWith(TOKEN_VOLUME_PREFIX))
+  const name = existing?.name ?? uniqueVolumeName(new Set(volumes.map((v) => v?.name)))
+  let needed = false
+  // Containers are replaced, not edited: the caller's container objects may be shared (templates, fixtures).
+  const withMount = (c: Container): Container => {
+    if (!isPlainObject(c)) return c
+    const mounts = list<VolumeMount>(c.volumeMounts)
+    if (mounts.some((m) => m?.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) return c
+    needed = true
+    return {...c, volumeMounts: [...mounts, {name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH}]}
+  }
+  if (Array.isArray(spec.initContainers)) spec.initContainers = spec.initContainers.map(withMount)
+  if (Array.isArray(spec.containers)) spec.containers = spec.containers.map(withMount)
+  if (needed && !existing) spec.volumes = [...volumes, {name, projected: tokenVolumeSource()}]
+}
+
+// TokenVolumeSource, with the defaults spelled out as upstream does (#104464), so the pod reads the same.
+function tokenVolumeSource(): NonNullable<Volume['projected']> {
+  return {
+    defaultMode: DEFAULT_MODE,
+    sources: [
+      {serviceAccountToken: {expirationSeconds: TOKEN_VOLUME_EXPIRATION_SECONDS, path: 'token'}},
+      {configMap: {name: 'kube-root-ca.crt', items: [{key: 'ca.crt', path: 'ca.crt'}]}},
+      {downwardAPI: {items: [{path: 'namespace', fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}}]}},
+    ],
+  }
+}
+
+function uniqueVolumeName(taken: Set<string | undefined>): string {
+  // Bounded: 27^5 names make a collision with a handful of volumes all but impossible.
+  for (let i = 0; i < 100; i++) {
+    const name = TOKEN_VOLUME_PREFIX + Array.from({length: 5}, () => NAME_ALPHABET[randomInt(NAME_ALPHABET.length)]).join('')
+    if (!taken.has(name)) return name
+  }
+  throw new Error('no free kube-api-access volume name')
 }
 
 // If limits are given and requests are not, the request is the limit (SetDefaults_Pod).

@@ -5,7 +5,7 @@ import type {KubeObject} from '../../api/types.js'
 import {defineStrategy, keepField} from './define-strategy.js'
 import {nameIsDNSSubdomain} from './name-rules.js'
 import {validateObjectMeta} from './object-meta-validation.js'
-import {defaultPodOnlyFields, defaultPodSpec} from './pod-defaults.js'
+import {defaultPodOnlyFields, defaultPodSpec, mountServiceAccountToken} from './pod-defaults.js'
 import {validatePodSpecUpdate} from './pod-update-validation.js'
 import {validatePodSpec} from './pod-validation.js'
 import {addQuantities, compareQuantities, tryParseQuantity, type Quantity} from './quantity.js'
@@ -56,6 +56,8 @@ export const podStrategy = defineStrategy({
   },
   prepareForCreate(obj) {
     obj.status = {phase: 'Pending', qosClass: podQOSClass(specOf(obj))}
+    // Admission runs on create only: an update must not grow a volume (pod specs are mostly immutable).
+    mountServiceAccountToken(specOf(obj)!, obj.metadata.annotations as Record<string, string> | undefined)
   },
   prepareForStatusUpdate(obj, old) {
     // Old kubelets corrupt ownerReferences through /status, so upstream never takes them from there.

@@ -10,6 +10,8 @@ export interface StrategyContext {
   allocateClusterIP(requested?: string): Promise<string>
   /** Allocate a NodePort in 30000-32767 (the requested one if free). */
   allocateNodePort(requested?: number): Promise<number>
+  /** The IngressClass marked default (ingressclass.kubernetes.io/is-default-class), the newest if several. */
+  defaultIngressClass?(): Promise<string | undefined>
 }
 
 export interface ResourceStrategy {

@@ -37,6 +37,13 @@ export function isDefaultClass(classes: readonly IngressClass[], className: stri
   )
 }
 
+/** The class the DefaultIngressClass admission gives an Ingress that names none: as upstream, the newest of those marked default. */
+export function defaultIngressClass(classes: readonly IngressClass[]): string | undefined {
+  const defaults = classes.filter((c) => c.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true')
+  const newestFirst = [...defaults].sort((a, b) => (b.metadata?.creationTimestamp ?? '').localeCompare(a.metadata?.creationTimestamp ?? '') || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
+  return newestFirst[0]?.metadata?.name
+}
+
 /** Whether the controller for `selection.className` serves this Ingress. */
 export function claimsIngress(
   ingress: Ingress,

@@ -59,13 +59,13 @@ async function removeDuplicates(docker: Dockerode, cluster: string): Promise<voi
   }
 }
 
-/** The IPv4 subnet of the cluster's network and the range Docker hands container IPs from, once it exists. */
-export async function clusterIpam(docker: Dockerode, cluster: string): Promise<{subnet?: string; ipRange?: string} | undefined> {
+/** The IPv4 subnet of the cluster's network, the range Docker hands container IPs from and the host's gateway address, once it exists. */
+export async function clusterIpam(docker: Dockerode, cluster: string): Promise<{subnet?: string; ipRange?: string; gateway?: string} | undefined> {
   const id = await findClusterNetwork(docker, cluster)
   if (!id) return undefined
-  const info = (await docker.getNetwork(id).inspect()) as {IPAM?: {Config?: Array<{Subnet?: string; IPRange?: string}>}}
+  const info = (await docker.getNetwork(id).inspect()) as {IPAM?: {Config?: Array<{Subnet?: string; IPRange?: string; Gateway?: string}>}}
   const config = info.IPAM?.Config?.find((c) => c.Subnet && !c.Subnet.includes(':'))
-  return config && {subnet: config.Subnet, ipRange: config.IPRange || undefined}
+  return config && {subnet: config.Subnet, ipRange: config.IPRange || undefined, gateway: config.Gateway || undefined}
 }
 
 export async function findClusterNetwork(docker: Dockerode, cluster: string): Promise<string | undefined> {

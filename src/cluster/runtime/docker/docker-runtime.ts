@@ -79,8 +79,9 @@ export class DockerRuntime implements ContainerRuntime {
     if (preferredNetwork) this.preferredSubnet = preferredNetwork
     await ensureClusterNetwork(this.docker, this.cluster, this.preferredSubnet)
     const ipam = await clusterIpam(this.docker, this.cluster)
-    if (ipam?.subnet && ipam.ipRange) return splitNetwork(ipam.subnet)
-    return {podCIDR: ipam?.subnet ?? SIMULATED_ADDRESSING.podCIDR, serviceCIDR: SIMULATED_ADDRESSING.serviceCIDR}
+    const hostAddress = ipam?.gateway ?? (ipam?.subnet && Cidr.parse(ipam.subnet).nth(1))
+    if (ipam?.subnet && ipam.ipRange) return {...splitNetwork(ipam.subnet), ...(hostAddress && {hostAddress})}
+    return {podCIDR: ipam?.subnet ?? SIMULATED_ADDRESSING.podCIDR, serviceCIDR: SIMULATED_ADDRESSING.serviceCIDR, ...(hostAddress && {hostAddress})}
   }
 
   private sandboxDeps(): SandboxDeps {
