@@ -151,4 +151,14 @@ describe('pods created through the API', () => {
     const optedOut = await mustCreate(k, POD_PATH(ns), pod('quiet', {}, {automountServiceAccountToken: false}))
     expect(optedOut.spec.volumes).toBeUndefined()
   })
+
+  it('follow their ServiceAccount\'s automountServiceAccountToken when they do not set it, and their own when they do', async () => {
+    const ns = uniqueName('saquiet')
+    await createNamespace(k, ns)
+    await mustCreate(k, SA_PATH(ns), {apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'quiet'}, automountServiceAccountToken: false})
+    const silent = await mustCreate(k, POD_PATH(ns), pod('silent', {}, {serviceAccountName: 'quiet'}))
+    expect(silent.spec.volumes).toBeUndefined()
+    const asked = await mustCreate(k, POD_PATH(ns), pod('asked', {}, {serviceAccountName: 'quiet', automountServiceAccountToken: true}))
+    expect(asked.spec.volumes.map((v: {name: string}) => v.name)).toEqual([expect.stringMatching(/^kube-api-access-[a-z0-9]{5}$/)])
+  })
 })

@@ -17,6 +17,7 @@ export function createRegistry(store: Store, clock: Clock, serviceCIDR?: string)
     clock,
     allocateClusterIP: (ip) => allocator.allocateClusterIP(ip),
     allocateNodePort: (port) => allocator.allocateNodePort(port),
+    serviceAccount: (namespace, name) => registry!.tryGet(resourceOfKind('ServiceAccount'), namespace, name),
     defaultIngressClass: async () => defaultIngressClass((await registry!.list(resourceOfKind('IngressClass'))).items as IngressClass[]),
   })
   return registry

@@ -54,7 +54,7 @@ const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
  * unless spec.automountServiceAccountToken is false, a projected `kube-api-access-xxxxx` volume (token,
  * the cluster CA from kube-root-ca.crt, the namespace) mounted read-only at the in-cluster config path
  * in every container and init container that mounts nothing there yet. Mirror pods are left alone.
- * The ServiceAccount's own automountServiceAccountToken is not consulted: strategies cannot read it.
+ * The ServiceAccount's own automountServiceAccountToken is the pod strategy's to consult (it needs the registry).
  */
 export function mountServiceAccountToken(spec: PodSpec, annotations: Record<string, string> | undefined): void {
   if (spec.automountServiceAccountToken === false || annotations?.['kubernetes.io/config.mirror'] !== undefined) return

@@ -54,10 +54,16 @@ export const podStrategy = defineStrategy({
     defaultPodSpec(spec)
     defaultPodOnlyFields(spec)
   },
-  prepareForCreate(obj) {
+  async prepareForCreate(obj, ctx) {
     obj.status = {phase: 'Pending', qosClass: podQOSClass(specOf(obj))}
     // Admission runs on create only: an update must not grow a volume (pod specs are mostly immutable).
-    mountServiceAccountToken(specOf(obj)!, obj.metadata.annotations as Record<string, string> | undefined)
+    // The pod's own automountServiceAccountToken wins; unset, its ServiceAccount's decides.
+    const spec = specOf(obj)!
+    if (spec.automountServiceAccountToken === undefined && ctx.serviceAccount) {
+      const account = await ctx.serviceAccount(obj.metadata.namespace ?? 'default', spec.serviceAccountName || 'default')
+      if ((account as {automountServiceAccountToken?: boolean} | undefined)?.automountServiceAccountToken === false) return
+    }
+    mountServiceAccountToken(spec, obj.metadata.annotations as Record<string, string> | undefined)
   },
   prepareForStatusUpdate(obj, old) {
     // Old kubelets corrupt ownerReferences through /status, so upstream never takes them from there.

@@ -12,6 +12,8 @@ export interface StrategyContext {
   allocateNodePort(requested?: number): Promise<number>
   /** The IngressClass marked default (ingressclass.kubernetes.io/is-default-class), the newest if several. */
   defaultIngressClass?(): Promise<string | undefined>
+  /** A ServiceAccount, for pod admission (its automountServiceAccountToken). */
+  serviceAccount?(namespace: string, name: string): Promise<KubeObject | undefined>
 }
 
 export interface ResourceStrategy {
