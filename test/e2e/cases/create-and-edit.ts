@@ -7,7 +7,7 @@ import {LONG_RUNNING, TEST_IMAGE} from '../manifests.js'
 import {expectClusterIPInRange, expectInNodePodCIDR} from '../workloads.js'
 
 export function createAndEditCases(cluster: () => E2ECluster): void {
-  it('kubectl create namespace|configmap|secret|deployment|service (protobuf bodies) work', async () => {
+  it('kubectl create namespace|configmap|secret|deployment|service|ingress (protobuf bodies) work', async () => {
     const k = cluster()
     expect(await k.kubectlOk(['create', 'namespace', 'pb'])).toContain('namespace/pb created')
     expect(await k.kubectlOk(['create', 'configmap', 'c1', '-n', 'pb', '--from-literal', 'a=1', '--from-literal', 'b=two'])).toContain('configmap/c1 created')
@@ -25,6 +25,14 @@ export function createAndEditCases(cluster: () => E2ECluster): void {
     const svc = await k.kubectlOk(['get', 'service', 'svc1', '-n', 'pb'])
     expect(svc).toMatch(/svc1\s+ClusterIP\s+\d+\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP/)
     await expectClusterIPInRange(k, svc.split('\n').find((line) => line.startsWith('svc1'))!)
+    // An Ingress (protobuf too), given the default class kcluster since it names none.
+    expect(await k.kubectlOk(['create', 'ingress', 'in1', '-n', 'pb', '--rule', 'shop.test/api*=svc1:80,tls=s1', '--default-backend', 'svc1:http'])).toContain('ingress.networking.k8s.io/in1 created')
+    expect(JSON.parse(await k.kubectlOk(['get', 'ingress', 'in1', '-n', 'pb', '-o', 'jsonpath={.spec}']))).toEqual({
+      ingressClassName: 'kcluster',
+      defaultBackend: {service: {name: 'svc1', port: {name: 'http'}}},
+      rules: [{host: 'shop.test', http: {paths: [{path: '/api', pathType: 'Prefix', backend: {service: {name: 'svc1', port: {number: 80}}}}]}}],
+      tls: [{hosts: ['shop.test'], secretName: 's1'}],
+    })
   })
 
   it('kubectl label, annotate and patch (strategic, merge, json) change the object', async () => {

@@ -7,6 +7,7 @@ import {CORE_OBJECT_SCHEMAS} from './schemas-core-objects.js'
 import {CORE_POD_SCHEMAS} from './schemas-core-pod.js'
 import {CORE_VOLUME_SCHEMAS} from './schemas-core-volume.js'
 import {META_SCHEMAS} from './schemas-meta.js'
+import {NETWORKING_SCHEMAS} from './schemas-networking.js'
 import {WORKLOAD_SCHEMAS} from './schemas-workloads.js'
 
 export const SCHEMAS: SchemaRegistry = {
@@ -17,6 +18,7 @@ export const SCHEMAS: SchemaRegistry = {
   ...CORE_OBJECT_SCHEMAS,
   ...WORKLOAD_SCHEMAS,
   ...AUTH_SCHEMAS,
+  ...NETWORKING_SCHEMAS,
 }
 
 /** `apiVersion/kind` -> top-level schema. */
@@ -30,6 +32,8 @@ export const KIND_SCHEMAS: Readonly<Record<string, string>> = {
   'apps/v1/Deployment': 'apps.Deployment',
   'batch/v1/Job': 'batch.Job',
   'batch/v1/CronJob': 'batch.CronJob',
+  'networking.k8s.io/v1/Ingress': 'networking.Ingress',
+  'networking.k8s.io/v1/IngressClass': 'networking.IngressClass',
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'authz.SelfSubjectAccessReview',
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authz.SelfSubjectRulesReview',
   'authentication.k8s.io/v1/SelfSubjectReview': 'authn.SelfSubjectReview',
