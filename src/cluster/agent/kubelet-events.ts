@@ -69,6 +69,11 @@ export class KubeletEvents {
     this.record(pod, node, container, reason, message)
   }
 
+  /** An event about the whole pod (no container field path), such as SandboxChanged. */
+  pod(pod: Pod, node: string, reason: string, message: string): void {
+    this.record(pod, node, undefined, reason, message)
+  }
+
   killing(pod: Pod, node: string, container: string): void {
     this.record(pod, node, container, 'Killing', `Stopping container ${container}`)
   }
@@ -77,13 +82,13 @@ export class KubeletEvents {
     await Promise.all([...this.recorders.values()].map((r) => r.flush()))
   }
 
-  private record(pod: Pod, node: string, container: string, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
+  private record(pod: Pod, node: string, container: string | undefined, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
     let recorder = this.recorders.get(node)
     if (!recorder) {
       recorder = new EventRecorder({registry: this.deps.registry, clock: this.deps.clock, component: 'kubelet', host: node})
       this.recorders.set(node, recorder)
     }
-    recorder.event(pod as unknown as KubeObject, type, reason, message, {fieldPath: `spec.containers{${container}}`})
+    recorder.event(pod as unknown as KubeObject, type, reason, message, container === undefined ? {} : {fieldPath: `spec.containers{${container}}`})
   }
 }
 

@@ -62,6 +62,9 @@ export class PodSyncReconciler implements Reconciler {
   private readonly log = logger('agent')
   /** Starts under way, by `podUid/containerName`. */
   private readonly starting = new Set<string>()
+  /** The same starts, to wait for when stopping. */
+  private readonly inFlight = new Set<Promise<void>>()
+  private stopping = false
   private readonly events: KubeletEvents
   private readonly backoff = new CrashBackoff()
   private readonly probes?: ProbeManager
@@ -98,9 +101,18 @@ export class PodSyncReconciler implements Reconciler {
     }
   }
 
-  /** Stops the probe workers (the control plane is stopping). */
-  stop(): void {
+  /**
+   * Stops the probe workers and starts nothing more, then waits (at most `drainMs`) for the starts
+   * under way: the runtime's shutdown comes next, and a start finishing after it would leave an app
+   * container running in a sandbox that was just stopped (no pod IP until the next sync kills it).
+   */
+  async stop(drainMs = 10_000): Promise<void> {
+    this.stopping = true
     this.probes?.stop()
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline])
+    clearTimeout(timer)
   }
 
   async reconcile(key: ObjectKey): Promise<ReconcileResult | void> {
@@ -131,6 +143,7 @@ export class PodSyncReconciler implements Reconciler {
 
     this.podsByUid.set(pod.metadata.uid!, {key, pod})
     this.uidByKey.set(keyString(key), pod.metadata.uid!)
+    if (await this.replaceLostSandbox(pod, mine)) return {requeueAfterMs: 0}
     const {containers, waiting, requeueAfterMs} = await this.startMissing(pod, mine)
     const probe = this.syncProbes(pod, containers)
     const phase = await this.writeStatus(pod, (await this.terminationMessages?.withMessages(pod, containers)) ?? containers, waiting, probe)
@@ -141,6 +154,22 @@ export class PodSyncReconciler implements Reconciler {
       next = Math.min(next ?? Infinity, VOLUME_RESYNC_MS)
     }
     if (next !== undefined) return {requeueAfterMs: next}
+  }
+
+  /**
+   * Containers still running in a sandbox that is not (stopped behind the agent's back, or by a
+   * shutdown racing a start) have lost their network: as the kubelet does on SandboxChanged, they are
+   * stopped, and the restart policy starts them again in the sandbox started anew. True if any was.
+   */
+  private async replaceLostSandbox(pod: KubeObject & Pod, held: RuntimeContainer[]): Promise<boolean> {
+    if (!this.opts.runtime.preparePod) return false
+    const cut = held.filter((c) => c.state.state === 'running' && !c.podIP)
+    if (cut.length === 0) return false
+    this.events.pod(pod, pod.spec!.nodeName!, 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.')
+    await Promise.all(cut.map((c) => this.opts.runtime.stop(c.id, 0)))
+    // Not a crash of theirs: they start again at once in the new sandbox, not after a crash back-off.
+    this.backoff.forget(`${pod.metadata.uid}/`)
+    return true
   }
 
   /**
@@ -269,12 +298,13 @@ export class PodSyncReconciler implements Reconciler {
     const {runtime} = this.opts
     const uid = pod.metadata.uid!
     const id = `${uid}/${c.name}`
+    if (this.stopping) return
     this.starting.add(id)
     const key = {namespace: pod.metadata.namespace, name: pod.metadata.name!}
     const node = pod.spec!.nodeName!
     const image = c.image ?? ''
     const policy = (c.imagePullPolicy as 'Always' | 'IfNotPresent' | 'Never') ?? 'IfNotPresent'
-    void (async () => {
+    const start = (async () => {
       let config: Partial<ContainerSpec> = {}
       if (this.opts.containerConfig) {
         try {
@@ -324,8 +354,10 @@ export class PodSyncReconciler implements Reconciler {
       })
       .finally(() => {
         this.starting.delete(id)
+        this.inFlight.delete(start)
         this.opts.wake?.(key)
       })
+    this.inFlight.add(start)
   }
 
   /** The pod's IP for env and the downward API: from its status, else from the sandbox made now (the first container's start). */

@@ -136,7 +136,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let nodes: NodeAgents | undefined
   let wakeNode: (name: string, state: NodeAgentState | undefined) => void = () => undefined
   let stopRuntimeEvents = () => undefined as unknown
-  let stopPodSync = () => undefined as unknown
+  let stopPodSync: () => Promise<unknown> = async () => undefined
   let stopInClusterNetwork = () => undefined as unknown
   try {
     server = await startApiServer({
@@ -280,9 +280,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       ready = false
       shutdown.abort()
       stopRuntimeEvents()
-      stopPodSync()
+      // Pod sync starts nothing more from here; its starts under way finish before the runtime stops containers.
+      const podSyncStopped = stopPodSync()
       stopInClusterNetwork()
       for (const c of [...controllers].reverse()) await c.stop()
+      await podSyncStopped
       await nodes!.stop()
       await nodeRuntime.shutdown().catch((error) => log.warn({err: error}, 'runtime shutdown failed'))
       await server!.close()

@@ -553,6 +553,20 @@ spec:
     expect(Object.fromEntries(pods.map((p) => [p.name, p.ip]))).toEqual(ipsBefore)
     for (const p of pods) expect(await eventually(() => httpGet(`http://${p.ip}:8080/`).catch(() => undefined), `pod ${p.name} serving`)).toBe(`hello from ${p.name}\n`)
   })
+  it('a sandbox stopped behind the agent\'s back comes back: its pod\'s containers are restarted in it (SandboxChanged) with the same IP', async () => {
+    const k = cluster()
+    const [pod] = await webPods(k)
+    const uid = await k.kubectlOk(['get', 'pod', pod!.name, '-o', 'jsonpath={.metadata.uid}'])
+    const restarts = async () => Number(await k.kubectlOk(['get', 'pod', pod!.name, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']))
+    const before = await restarts()
+    const sandbox = await docker(['ps', '-q', '--filter', labelled(k), '--filter', `label=kcluster.io/pod-uid=${uid}`, '--filter', 'label=kcluster.io/role=sandbox'])
+    await docker(['stop', '-t', '0', sandbox])
+    await eventually(async () => (await restarts()) > before || undefined, 'the container restarted in the sandbox started again', 20_000)
+    expect(await k.kubectlOk(['events', '--for', `pod/${pod!.name}`])).toMatch(/SandboxChanged\s+.*Pod sandbox changed, it will be killed and re-created\./)
+    await k.kubectlOk(['wait', '--for=condition=Ready', `pod/${pod!.name}`, '--timeout=30s'])
+    expect(await k.kubectlOk(['get', 'pod', pod!.name, '-o', 'jsonpath={.status.podIP}'])).toBe(pod!.ip)
+    expect(await eventually(() => httpGet(`http://${pod!.ip}:8080/`).catch(() => undefined), 'the pod serving again')).toBe(`hello from ${pod!.name}\n`)
+  })
 }
 
 /** After `kcluster delete`: nothing of the cluster is left on the engine. */

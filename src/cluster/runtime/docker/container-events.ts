@@ -1,6 +1,7 @@
-// The kubelet's PLEG on Docker: one `GET /events` stream per runtime, filtered to the cluster's app
-// containers dying, turned into RuntimeContainer notifications. Open only while someone listens;
-// reconnects after an engine hiccup, asking for the events it missed (`since`).
+// The kubelet's PLEG on Docker: one `GET /events` stream per runtime, filtered to the cluster's
+// containers dying (apps, and sandboxes, reported as their pod's app containers), turned into
+// RuntimeContainer notifications. Open only while someone listens; reconnects after an engine
+// hiccup, asking for the events it missed (`since`).
 import type Docker from 'dockerode'
 import type {Clock} from '../../clock.js'
 import {logger} from '../../log.js'
@@ -50,7 +51,8 @@ export class ContainerEvents {
     let connectedBefore = false
     while (!signal.aborted) {
       try {
-        const filters = {type: ['container'], event: ['die'], label: [`${LABEL.cluster}=${this.opts.cluster}`, `${LABEL.role}=app`]}
+        // Sandboxes too: one that dies leaves its pod's app containers without a network (describe maps it to them).
+        const filters = {type: ['container'], event: ['die'], label: [`${LABEL.cluster}=${this.opts.cluster}`]}
         const stream = await this.opts.docker.getEvents({filters, ...(since !== undefined && {since}), abortSignal: signal} as object)
         if (connectedBefore) void this.relistAll()
         connectedBefore = true

@@ -208,6 +208,8 @@ export class DockerRuntime implements ContainerRuntime {
   private async describe(id: string): Promise<RuntimeContainer | undefined> {
     const info = await tolerating([404], () => this.docker.getContainer(id).inspect())
     if (!info || info.Config.Labels?.[LABEL.cluster] !== this.cluster) return undefined
+    // A sandbox is no pod container of its own: what its death concerns is its pod's app containers.
+    if (info.Config.Labels[LABEL.role] === 'sandbox') return (await this.list({podUid: info.Config.Labels[LABEL.podUid]}))[0]
     const sandbox = (await listSandboxes(this.docker, this.cluster, info.Config.Labels[LABEL.podUid])).find((s) => s.State === 'running')
     return this.toRuntimeContainer(info, sandbox && sandboxIP(sandbox))
   }
