@@ -34,7 +34,8 @@ describe('ContainerEvents', () => {
     const seen: string[] = []
     const unsubscribe = events.subscribe((c) => seen.push(c.id))
     await until(() => streams.length === 1)
-    expect(requests[0].filters.label).toEqual(['kcluster.io/cluster=dev', 'kcluster.io/role=app'])
+    // Every container of the cluster: a sandbox's death matters to its pod too (describe maps it to the pod's containers).
+    expect(requests[0].filters.label).toEqual(['kcluster.io/cluster=dev'])
     streams[0].write('{"id":"a","time":100}\n{"id":"b",')
     streams[0].write('"time":101}\n')
     await until(() => seen.length === 2)
