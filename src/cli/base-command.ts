@@ -53,6 +53,9 @@ export function describeFailure(error: unknown): Failure {
     }
     case 'KubeApiError':
       return {code: 'ApiError', message: `the API server refused the request: ${message}`, why: e.reason || undefined, exitCode: EXIT.failure}
+    case 'StoreCorruptError':
+      // `start --foreground` opening a damaged store: the store says what is wrong and how to recover.
+      return {code: 'StartFailed', message, why: e.why, fix: e.fix, exitCode: EXIT.failure}
     case 'KubeConnectionError':
       return {code: 'Unreachable', message: 'the API server did not answer', why: message, fix: 'check the cluster with: kcluster status', exitCode: EXIT.unhealthy}
     default:

@@ -31,5 +31,13 @@ export function addWarnings(res: ServerResponse, warnings: string[]): void {
   if (warnings.length === 0) return
   const existing = res.getHeader('Warning')
   const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : []
-  res.setHeader('Warning', [...list, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)])
+  res.setHeader('Warning', [...list, ...warnings.map((w) => `299 - ${headerSafe(JSON.stringify(w))}`)])
+}
+
+/**
+ * Node refuses header values with characters outside latin1 or control characters (and threw a 500
+ * for an unknown field named "ap\uffffVersion"), so everything but printable ASCII is \u-escaped.
+ */
+function headerSafe(quoted: string): string {
+  return quoted.replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

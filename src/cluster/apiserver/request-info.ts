@@ -1,6 +1,8 @@
 // Turns a URL into what the request is about, like k8s.io/apiserver's RequestInfoFactory:
 // /api/v1/namespaces/default/pods/web/log -> {group:'', version:'v1', namespace:'default', resource:'pods', name:'web', subresource:'log'}.
 
+import {ApiError} from '../api/errors.js'
+
 export interface ResourceRequestInfo {
   isResourceRequest: true
   /** 'api' (core group) or 'apis'. */
@@ -35,9 +37,16 @@ const METHOD_VERBS: Record<string, string> = {
 }
 
 export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
-  const url = new URL(rawUrl, 'https://127.0.0.1')
+  let url: URL
+  let parts: string[]
+  try {
+    url = new URL(rawUrl, 'https://127.0.0.1')
+    parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent)
+  } catch (cause) {
+    // A bad escape such as `%ZZ` is the client's error (Go's url.Parse refuses it), not a 500.
+    throw new ApiError(400, 'BadRequest', `the request URL could not be parsed: ${(cause as Error).message}`, undefined, {cause})
+  }
   const query = url.searchParams
-  const parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent)
   const verb = METHOD_VERBS[method] ?? method.toLowerCase()
   const prefix = parts[0]
   if (prefix !== 'api' && prefix !== 'apis') return {isResourceRequest: false, path: url.pathname, verb, query}

@@ -15,6 +15,7 @@ import type {ServerServices, UserInfo} from './handler-context.js'
 import {parseRequestInfo} from './request-info.js'
 import {sendError, sendJson} from './status.js'
 import {handleStreamUpgrade} from './streams/upgrade.js'
+import {answerClientError} from './streams/raw-response.js'
 
 export interface ApiServerOptions {
   port: number
@@ -54,9 +55,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       handle(req, res, opts, serverAddress).catch((error) => sendError(res, error))
     },
   )
-  server.on('clientError', (error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     log.debug({err: error}, 'client error')
-    socket.destroy()
+    answerClientError(error, socket)
   })
   // exec, attach and port-forward: WebSocket GETs and SPDY/3.1 POSTs both arrive here.
   server.on('upgrade', (req, socket, head) => {

@@ -9,6 +9,7 @@ import {
   RevisionConflictError,
   StoreUnavailableError,
 } from '../store/store.js'
+import {StoreCorruptError, StoreFullError} from '../store/storage-errors.js'
 
 export interface StatusObject {
   kind: 'Status'
@@ -33,6 +34,15 @@ export function statusFromError(error: unknown): StatusObject {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error
   if (error instanceof CompactedError) return new ApiError(410, 'Expired', error.message)
+  // A full disk is what etcd's NOSPACE alarm is to kube-apiserver, which answers those writes with 500
+  // InternalError ("etcdserver: mvcc: database space exceeded"). Same here, and no Retry-After: the
+  // write cannot succeed until someone frees space, so clients should not spin on it.
+  if (error instanceof StoreFullError)
+    return internalError(`the disk is full: ${error.message}; the write was not applied; free space on that disk and retry`, error)
+  if (error instanceof StoreCorruptError) {
+    logger('apiserver').error({err: error}, 'store damaged')
+    return internalError(`${error.message}; nothing was served from the damaged data`, error)
+  }
   if (error instanceof StoreUnavailableError)
     return new ApiError(503, 'ServiceUnavailable', `storage is unavailable: ${error.message}; the write was not applied`, {retryAfterSeconds: 1})
   if (error instanceof KeyExistsError || error instanceof KeyNotFoundError || error instanceof RevisionConflictError)

@@ -103,7 +103,20 @@ export function parseManifestText(text: string, source: string, json = false): M
       continue
     }
     if (doc.contents === null || isEmptyScalar(doc)) continue
-    collectObjects(doc.toJS({maxAliasCount: 100}) as unknown, doc.contents, source, lineOf, result)
+    let value: unknown
+    try {
+      value = doc.toJS({maxAliasCount: 100})
+    } catch (error) {
+      // An alias bomb (billion laughs) throws here; it used to escape as an uncaught ReferenceError.
+      result.problems.push({
+        source,
+        line: lineOf(doc.range[0]),
+        message: `YAML could not be expanded: ${(error as Error).message}`,
+        fix: 'use fewer aliases (*name); nothing from this document was applied',
+      })
+      continue
+    }
+    collectObjects(value, doc.contents, source, lineOf, result)
   }
   if (result.documents.length === 0 && result.problems.length === 0) {
     result.problems.push({source, message: 'no Kubernetes objects found (the input is empty or only comments)', fix: 'add a manifest with apiVersion, kind and metadata.name'})

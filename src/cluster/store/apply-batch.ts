@@ -1,5 +1,6 @@
 // Applies one tick's writes inside a single transaction. Each op is checked against the state left by
 // the ops before it; a failed check yields that op's error and consumes no revision.
+import {kvSum, logSum} from './row-checksum.js'
 import {eventFromLogRow, type KvRow, type LogRow, type Statements} from './sqlite-statements.js'
 import {KeyExistsError, KeyNotFoundError, RevisionConflictError, type StoreError, type StoreEvent} from './store.js'
 
@@ -50,12 +51,13 @@ export function applyBatch(statements: Statements, ops: readonly WriteOp[], star
     if (failure) return failure
     revision += 1
     const row = logRowFor(op, revision, current)
-    if (op.kind === 'create') statements.insertKv.run(op.key, revision, revision, op.value)
-    else if (op.kind === 'update') statements.updateKv.run(revision, op.value, op.key)
+    if (op.kind === 'create') statements.insertKv.run(op.key, revision, revision, op.value, kvSum(op.key, revision, revision, op.value))
+    else if (op.kind === 'update') statements.updateKv.run(revision, op.value, kvSum(op.key, row.create_rev, revision, op.value), op.key)
     else statements.deleteKv.run(op.key)
     // An update's previous value is already the value of the log row at prev_mod_rev, so it is not
     // stored twice (replay joins it back); live events still carry it from memory.
-    statements.insertLog.run(op.kind === 'update' ? {...row, prev_value: null} : row)
+    const stored = op.kind === 'update' ? {...row, prev_value: null} : row
+    statements.insertLog.run({...stored, sum: logSum(stored)})
     return eventFromLogRow(row)
   })
   if (revision !== startRevision) statements.setMeta.run(revision, 'revision')

@@ -8,6 +8,8 @@ export interface KvRow {
   create_rev: number
   mod_rev: number
   value: string
+  /** CRC-32 of the row (row-checksum.ts); checked on every read. */
+  sum: number | null
 }
 
 /**
@@ -23,6 +25,20 @@ export interface LogRow {
   prev_value: string | null
   create_rev: number
   prev_mod_rev: number | null
+}
+
+/** A history row as read: the log row's own stored columns and sum, and those of the row its previous value came from. */
+export interface HistoryRow extends LogRow {
+  stored_prev_value: string | null
+  sum: number | null
+  p_rev: number | null
+  p_key: string | null
+  p_type: string | null
+  p_value: string | null
+  p_prev_value: string | null
+  p_create_rev: number | null
+  p_prev_mod_rev: number | null
+  p_sum: number | null
 }
 
 export function kvFromRow(row: KvRow): KeyValue {
@@ -64,32 +80,35 @@ export function prefixEnd(prefix: string): string | undefined {
   return undefined
 }
 
-const LOG_COLUMNS = 'rev, key, type, value, prev_value, create_rev, prev_mod_rev'
+const LOG_COLUMNS = 'rev, key, type, value, prev_value, create_rev, prev_mod_rev, sum'
 // History rows with the previous value of updates joined back from the log row it was written at.
+// The stored columns and sums of both rows come along so the reader can check them (row-checksum.ts).
 const HISTORY_COLUMNS =
-  "l.rev AS rev, l.key AS key, l.type AS type, l.value AS value, CASE WHEN l.type = 'DELETE' THEN l.prev_value ELSE p.value END AS prev_value, l.create_rev AS create_rev, l.prev_mod_rev AS prev_mod_rev"
+  "l.rev AS rev, l.key AS key, l.type AS type, l.value AS value, CASE WHEN l.type = 'DELETE' THEN l.prev_value ELSE p.value END AS prev_value, l.create_rev AS create_rev, l.prev_mod_rev AS prev_mod_rev, " +
+  'l.prev_value AS stored_prev_value, l.sum AS sum, p.rev AS p_rev, p.key AS p_key, p.type AS p_type, p.value AS p_value, ' +
+  'p.prev_value AS p_prev_value, p.create_rev AS p_create_rev, p.prev_mod_rev AS p_prev_mod_rev, p.sum AS p_sum'
 const HISTORY_FROM = 'log l LEFT JOIN log p ON p.rev = l.prev_mod_rev'
 
 export function prepareStatements(db: SqliteDatabase) {
   return {
-    getKv: db.prepare<[string], KvRow>('SELECT key, create_rev, mod_rev, value FROM kv WHERE key = ?'),
+    getKv: db.prepare<[string], KvRow>('SELECT key, create_rev, mod_rev, value, sum FROM kv WHERE key = ?'),
     listRange: db.prepare<[string, string], KvRow>(
-      'SELECT key, create_rev, mod_rev, value FROM kv WHERE key >= ? AND key < ? ORDER BY key',
+      'SELECT key, create_rev, mod_rev, value, sum FROM kv WHERE key >= ? AND key < ? ORDER BY key',
     ),
-    listFrom: db.prepare<[string], KvRow>('SELECT key, create_rev, mod_rev, value FROM kv WHERE key >= ? ORDER BY key'),
-    insertKv: db.prepare<[string, number, number, string]>(
-      'INSERT INTO kv (key, create_rev, mod_rev, value) VALUES (?, ?, ?, ?)',
+    listFrom: db.prepare<[string], KvRow>('SELECT key, create_rev, mod_rev, value, sum FROM kv WHERE key >= ? ORDER BY key'),
+    insertKv: db.prepare<[string, number, number, string, number]>(
+      'INSERT INTO kv (key, create_rev, mod_rev, value, sum) VALUES (?, ?, ?, ?, ?)',
     ),
-    updateKv: db.prepare<[number, string, string]>('UPDATE kv SET mod_rev = ?, value = ? WHERE key = ?'),
+    updateKv: db.prepare<[number, string, number, string]>('UPDATE kv SET mod_rev = ?, value = ?, sum = ? WHERE key = ?'),
     deleteKv: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
-    insertLog: db.prepare<[LogRow]>(
-      `INSERT INTO log (${LOG_COLUMNS}) VALUES (@rev, @key, @type, @value, @prev_value, @create_rev, @prev_mod_rev)`,
+    insertLog: db.prepare<[LogRow & {sum: number}]>(
+      `INSERT INTO log (${LOG_COLUMNS}) VALUES (@rev, @key, @type, @value, @prev_value, @create_rev, @prev_mod_rev, @sum)`,
     ),
     /** History page: (after, upTo, from, end, limit). */
-    historyRange: db.prepare<[number, number, string, string, number], LogRow>(
+    historyRange: db.prepare<[number, number, string, string, number], HistoryRow>(
       `SELECT ${HISTORY_COLUMNS} FROM ${HISTORY_FROM} WHERE l.rev > ? AND l.rev <= ? AND l.key >= ? AND l.key < ? ORDER BY l.rev LIMIT ?`,
     ),
-    historyFrom: db.prepare<[number, number, string, number], LogRow>(
+    historyFrom: db.prepare<[number, number, string, number], HistoryRow>(
       `SELECT ${HISTORY_COLUMNS} FROM ${HISTORY_FROM} WHERE l.rev > ? AND l.rev <= ? AND l.key >= ? ORDER BY l.rev LIMIT ?`,
     ),
     deleteLogUpTo: db.prepare<[number]>('DELETE FROM log WHERE rev <= ?'),

@@ -4,8 +4,11 @@ import {mkdir} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {logger} from '../log.js'
 import {applyBatch, type WriteOp, type WriteOutcome} from './apply-batch.js'
+import {writeCleanMarker} from './clean-shutdown.js'
+import {historyRowDamage, kvRowIntact} from './row-checksum.js'
 import {openDatabase, type SqliteDatabase} from './sqlite-schema.js'
-import {eventFromLogRow, kvFromRow, prefixEnd, prepareStatements, type Statements} from './sqlite-statements.js'
+import {eventFromLogRow, kvFromRow, prefixEnd, prepareStatements, type HistoryRow, type KvRow, type Statements} from './sqlite-statements.js'
+import {isCorruption, isDiskFull, StoreCorruptError, StoreFullError} from './storage-errors.js'
 import {
   CompactedError,
   StoreError,
@@ -34,14 +37,16 @@ export interface SqliteStoreStats {
   /** Write transactions committed since open (one per non-empty tick). */
   transactions: number
   watchers: number
+  /** Whether open ran the full damage scan (no matching clean-close marker) rather than the cheap length check. */
+  scannedAtOpen: boolean
 }
 
 /** Opens or creates the store at `path` (':memory:' for a throwaway one); STORE_CORRUPT on damage. */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   if (path !== ':memory:') await mkdir(dirname(path), {recursive: true})
-  const {db, counters} = openDatabase(path)
-  log.info({path, revision: counters.revision, compactRevision: counters.compactRevision}, 'store opened')
-  return new SqliteStore(path, db, counters, options)
+  const {db, counters, scanned} = openDatabase(path)
+  log.info({path, revision: counters.revision, compactRevision: counters.compactRevision, scanned}, 'store opened')
+  return new SqliteStore(path, db, counters, options, scanned)
 }
 
 export class SqliteStore implements Store {
@@ -55,6 +60,8 @@ export class SqliteStore implements Store {
   private compacted: number
   private transactions = 0
   private closed = false
+  /** Set once any read met a damaged row: the close then leaves no clean marker, so the next open scans. */
+  private damaged = false
 
   /** Use openSqliteStore(); this takes an already validated database. */
   constructor(
@@ -62,6 +69,7 @@ export class SqliteStore implements Store {
     private readonly db: SqliteDatabase,
     counters: {revision: number; compactRevision: number},
     options: SqliteStoreOptions = {},
+    private readonly scannedAtOpen = false,
   ) {
     this.statements = prepareStatements(db)
     this.currentRevision = counters.revision
@@ -74,8 +82,8 @@ export class SqliteStore implements Store {
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.assertOpen()
-    const row = this.statements.getKv.get(key)
-    return row ? kvFromRow(row) : undefined
+    const row = this.read(() => this.statements.getKv.get(key))
+    return row ? kvFromRow(this.intact(row)) : undefined
   }
 
   // Reads are synchronous and commits happen whole between event-loop turns, so the rows and the
@@ -83,8 +91,8 @@ export class SqliteStore implements Store {
   async list(prefix: string): Promise<ListResult> {
     this.assertOpen()
     const end = prefixEnd(prefix)
-    const rows = end === undefined ? this.statements.listFrom.all(prefix) : this.statements.listRange.all(prefix, end)
-    return {revision: this.currentRevision, items: rows.map(kvFromRow)}
+    const rows = this.read(() => (end === undefined ? this.statements.listFrom.all(prefix) : this.statements.listRange.all(prefix, end)))
+    return {revision: this.currentRevision, items: rows.map((row) => kvFromRow(this.intact(row)))}
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
@@ -145,7 +153,7 @@ export class SqliteStore implements Store {
         this.statements.setMeta.run(target, 'compact_revision')
       })()
     } catch (cause) {
-      throw new StoreUnavailableError(`compact ${this.path} to ${target}: ${(cause as Error).message}`, {cause})
+      throw this.writeFailure(`compact ${this.path} to ${target}`, cause)
     }
     this.compacted = target
     log.debug({revision: this.currentRevision, compactRevision: target}, 'compacted')
@@ -157,11 +165,12 @@ export class SqliteStore implements Store {
     this.closed = true
     for (const watcher of [...this.watchers]) watcher.close()
     this.db.close()
+    if (this.path !== ':memory:' && !this.damaged) writeCleanMarker(this.path)
     log.info({path: this.path, revision: this.currentRevision}, 'store closed')
   }
 
   stats(): SqliteStoreStats {
-    return {transactions: this.transactions, watchers: this.watchers.size}
+    return {transactions: this.transactions, watchers: this.watchers.size, scannedAtOpen: this.scannedAtOpen}
   }
 
   /**
@@ -185,7 +194,7 @@ export class SqliteStore implements Store {
     } catch (cause) {
       // The transaction rolled back and currentRevision was never advanced: nothing of it happened.
       log.warn({path: this.path, ops: ops.length, err: cause}, 'write batch failed')
-      throw new StoreUnavailableError(`write ${ops.length} change(s) to ${this.path}: ${(cause as Error).message}`, {cause})
+      throw this.writeFailure(`write ${ops.length} change(s) to ${this.path}`, cause)
     }
     this.currentRevision = result.revision
     this.transactions += 1
@@ -198,11 +207,49 @@ export class SqliteStore implements Store {
 
   private readHistory(prefix: string, after: number, upTo: number, limit: number): StoreEvent[] {
     const end = prefixEnd(prefix)
-    const rows =
-      end === undefined
-        ? this.statements.historyFrom.all(after, upTo, prefix, limit)
-        : this.statements.historyRange.all(after, upTo, prefix, end, limit)
-    return rows.map(eventFromLogRow)
+    const rows = this.read(() =>
+      end === undefined ? this.statements.historyFrom.all(after, upTo, prefix, limit) : this.statements.historyRange.all(after, upTo, prefix, end, limit),
+    )
+    return rows.map((row) => eventFromLogRow(this.intactHistory(row)))
+  }
+
+  /** Names what a failed write met: a full disk and a damaged file each get their own error, anything else is STORE_UNAVAILABLE. */
+  private writeFailure(what: string, cause: unknown): StoreError {
+    const message = (cause as Error).message
+    if (isDiskFull(cause)) return new StoreFullError(this.path, `${what}: no space left on its disk (${message})`, {cause})
+    if (isCorruption(cause)) {
+      this.damaged = true
+      return new StoreCorruptError(this.path, `${what}: ${message}`, {cause})
+    }
+    return new StoreUnavailableError(`${what}: ${message}`, {cause})
+  }
+
+  /** Runs a query; SQLite finding a broken page on the way becomes STORE_CORRUPT like a failed checksum. */
+  private read<T>(query: () => T): T {
+    try {
+      return query()
+    } catch (cause) {
+      if (!isCorruption(cause)) throw cause
+      throw this.corruptRow((cause as Error).message, cause)
+    }
+  }
+
+  private intact(row: KvRow): KvRow {
+    if (kvRowIntact(row)) return row
+    throw this.corruptRow(`object ${String(row.key)} at revision ${row.mod_rev} fails its checksum`)
+  }
+
+  private intactHistory(row: HistoryRow): HistoryRow {
+    const damage = historyRowDamage(row)
+    if (damage) throw this.corruptRow(damage)
+    return row
+  }
+
+  private corruptRow(detail: string, cause?: unknown): StoreCorruptError {
+    this.damaged = true
+    const error = new StoreCorruptError(this.path, detail, {cause})
+    log.error({path: this.path, err: error}, 'store damaged')
+    return error
   }
 
   private assertOpen(): void {

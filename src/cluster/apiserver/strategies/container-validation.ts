@@ -2,7 +2,7 @@
 // mounts, probes, pull policy and resources, with the real paths and messages.
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject} from '../../api/types.js'
-import {child, duplicate, forbidden, index, invalid, invalidEach, key, nonNegative, notFound, notSupported, required} from './field-errors.js'
+import {child, duplicate, forbidden, index, invalid, invalidEach, key, nonNegative, notFound, notSupported, required, pushAll} from './field-errors.js'
 import {isDNS1123Label, isQualifiedName, isValidPortName, isValidPortNum} from './name-rules.js'
 import {compareQuantities, formatQuantity, QUANTITY_REGEX_MESSAGE, tryParseQuantity, type Quantity} from './quantity.js'
 
@@ -21,15 +21,15 @@ export function validateContainerList(containers: unknown, path: string, volumes
   if (!init && list(containers).length === 0) errs.push(required(path))
   list(containers).forEach((c, i) => {
     const p = index(path, i)
-    errs.push(...validateContainer(c, p, volumes))
+    pushAll(errs, validateContainer(c, p, volumes))
     const name = str(c.name)
     if (taken.has(name)) errs.push(duplicate(child(p, 'name'), name))
     else taken.add(name)
     if (!init && c.restartPolicy !== undefined) errs.push(forbidden(child(p, 'restartPolicy'), 'may not be set for non-init containers'))
     if (!init) {
-      errs.push(...validateProbe(c.livenessProbe, child(p, 'livenessProbe'), true))
-      errs.push(...validateProbe(c.readinessProbe, child(p, 'readinessProbe'), false))
-      errs.push(...validateProbe(c.startupProbe, child(p, 'startupProbe'), true))
+      pushAll(errs, validateProbe(c.livenessProbe, child(p, 'livenessProbe'), true))
+      pushAll(errs, validateProbe(c.readinessProbe, child(p, 'readinessProbe'), false))
+      pushAll(errs, validateProbe(c.startupProbe, child(p, 'startupProbe'), true))
     }
   })
   return errs
@@ -39,19 +39,19 @@ function validateContainer(c: Obj, path: string, volumes: ReadonlySet<string>): 
   const errs: FieldError[] = []
   const name = str(c.name)
   if (!name) errs.push(required(child(path, 'name')))
-  else errs.push(...invalidEach(child(path, 'name'), name, isDNS1123Label(name)))
+  else pushAll(errs, invalidEach(child(path, 'name'), name, isDNS1123Label(name)))
   if (!str(c.image)) errs.push(required(child(path, 'image')))
   const policy = str(c.terminationMessagePolicy)
   if (!policy) errs.push(required(child(path, 'terminationMessagePolicy')))
   else if (policy !== 'File' && policy !== 'FallbackToLogsOnError')
     errs.push(notSupported(child(path, 'terminationMessagePolicy'), policy, ['File', 'FallbackToLogsOnError']))
-  errs.push(...validateContainerPorts(c.ports, child(path, 'ports')))
-  errs.push(...validateEnv(c.env, child(path, 'env')))
-  errs.push(...validateVolumeMounts(c.volumeMounts, child(path, 'volumeMounts'), volumes))
+  pushAll(errs, validateContainerPorts(c.ports, child(path, 'ports')))
+  pushAll(errs, validateEnv(c.env, child(path, 'env')))
+  pushAll(errs, validateVolumeMounts(c.volumeMounts, child(path, 'volumeMounts'), volumes))
   const pull = str(c.imagePullPolicy)
   if (!pull) errs.push(required(child(path, 'imagePullPolicy')))
   else if (!PULL_POLICIES.includes(pull)) errs.push(notSupported(child(path, 'imagePullPolicy'), pull, PULL_POLICIES))
-  errs.push(...validateResources(obj(c.resources), child(path, 'resources')))
+  pushAll(errs, validateResources(obj(c.resources), child(path, 'resources')))
   return errs
 }
 
@@ -63,13 +63,13 @@ function validateContainerPorts(ports: unknown, path: string): FieldError[] {
     const name = str(port.name)
     if (name) {
       const msgs = isValidPortName(name)
-      if (msgs.length > 0) errs.push(...invalidEach(child(p, 'name'), name, msgs))
+      if (msgs.length > 0) pushAll(errs, invalidEach(child(p, 'name'), name, msgs))
       else if (names.has(name)) errs.push(duplicate(child(p, 'name'), name))
       else names.add(name)
     }
     if (!port.containerPort) errs.push(required(child(p, 'containerPort')))
-    else errs.push(...invalidEach(child(p, 'containerPort'), port.containerPort, isValidPortNum(port.containerPort)))
-    if (port.hostPort) errs.push(...invalidEach(child(p, 'hostPort'), port.hostPort, isValidPortNum(port.hostPort)))
+    else pushAll(errs, invalidEach(child(p, 'containerPort'), port.containerPort, isValidPortNum(port.containerPort)))
+    if (port.hostPort) pushAll(errs, invalidEach(child(p, 'hostPort'), port.hostPort, isValidPortNum(port.hostPort)))
     const protocol = str(port.protocol)
     if (!protocol) errs.push(required(child(p, 'protocol')))
     else if (!PORT_PROTOCOLS.includes(protocol)) errs.push(notSupported(child(p, 'protocol'), protocol, PORT_PROTOCOLS))
@@ -133,14 +133,14 @@ function validateProbe(probe: unknown, path: string, successMustBeOne: boolean):
   const httpGet = obj(p.httpGet)
   if (httpGet) {
     if (!str(httpGet.path)) errs.push(required(child(path, 'httpGet', 'path')))
-    errs.push(...validatePortNumOrName(httpGet.port, child(path, 'httpGet', 'port')))
+    pushAll(errs, validatePortNumOrName(httpGet.port, child(path, 'httpGet', 'port')))
     const scheme = str(httpGet.scheme)
     if (scheme !== 'HTTP' && scheme !== 'HTTPS') errs.push(notSupported(child(path, 'httpGet', 'scheme'), scheme, ['HTTP', 'HTTPS']))
   }
   const tcp = obj(p.tcpSocket)
-  if (tcp) errs.push(...validatePortNumOrName(tcp.port, child(path, 'tcpSocket', 'port')))
+  if (tcp) pushAll(errs, validatePortNumOrName(tcp.port, child(path, 'tcpSocket', 'port')))
   for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'])
-    errs.push(...nonNegative(p[f], child(path, f)))
+    pushAll(errs, nonNegative(p[f], child(path, f)))
   if (successMustBeOne && p.successThreshold !== undefined && p.successThreshold !== 1)
     errs.push(invalid(child(path, 'successThreshold'), p.successThreshold, 'must be 1'))
   return errs
@@ -163,7 +163,7 @@ function validateResources(res: Obj | undefined, path: string): FieldError[] {
     const out = new Map<string, Quantity>()
     for (const [name, value] of Object.entries(obj(res[section]) ?? {})) {
       const p = key(child(path, section), name)
-      errs.push(...validateResourceName(name, p))
+      pushAll(errs, validateResourceName(name, p))
       const q = tryParseQuantity(value)
       if (!q) errs.push(invalid(p, value, QUANTITY_REGEX_MESSAGE))
       else if (q.nano < 0n) errs.push(invalid(p, formatQuantity(q), 'must be greater than or equal to 0'))

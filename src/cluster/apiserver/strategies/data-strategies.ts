@@ -4,7 +4,7 @@
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
 import {defineStrategy} from './define-strategy.js'
-import {forbidden, immutable, invalid, invalidEach, key, required, sameJson, tooLong} from './field-errors.js'
+import {forbidden, immutable, invalid, invalidEach, key, required, sameJson, tooLong, pushAll} from './field-errors.js'
 import {isConfigMapKey, nameIsDNSSubdomain} from './name-rules.js'
 import {validateObjectMeta} from './object-meta-validation.js'
 
@@ -26,7 +26,7 @@ function validateConfigMap(obj: KubeObject): FieldError[] {
   const binary = asObj(obj.binaryData)
   const errs = [...validateObjectMeta(obj.metadata, META_RULES), ...validateKeys(data, 'data')]
   for (const k of Object.keys(data)) if (k in binary) errs.push(invalid(key('data', k), k, 'duplicate of key present in binaryData'))
-  errs.push(...validateKeys(binary, 'binaryData'))
+  pushAll(errs, validateKeys(binary, 'binaryData'))
   const size = Object.values(data).reduce<number>((n, v) => n + Buffer.byteLength(String(v)), 0) + Object.values(binary).reduce<number>((n, v) => n + base64Length(v), 0)
   // Upstream reports the whole object, with an empty field path.
   if (size > MAX_DATA_SIZE) errs.push(tooLong('', MAX_DATA_SIZE))
@@ -86,7 +86,7 @@ function validateSecret(obj: KubeObject): FieldError[] {
   const errs = [...validateObjectMeta(obj.metadata, META_RULES), ...validateKeys(data, 'data')]
   const size = Object.values(data).reduce<number>((n, v) => n + base64Length(v), 0)
   if (size > MAX_DATA_SIZE) errs.push(tooLong('data', MAX_DATA_SIZE))
-  errs.push(...validateSecretType(obj, data))
+  pushAll(errs, validateSecretType(obj, data))
   return errs
 }
 

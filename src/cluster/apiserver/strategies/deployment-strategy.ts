@@ -3,7 +3,7 @@
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
 import {defineStrategy, keepField} from './define-strategy.js'
-import {invalid, invalidEach, nonNegative, notSupported, required, forbidden} from './field-errors.js'
+import {invalid, invalidEach, nonNegative, notSupported, required, forbidden, pushAll} from './field-errors.js'
 import {isValidPercent, nameIsDNSSubdomain} from './name-rules.js'
 import {validateObjectMeta} from './object-meta-validation.js'
 import {defaultTemplate, validateReplicatedSpec, validateSelectorImmutable} from './workload-validation.js'
@@ -61,10 +61,10 @@ function validateStrategy(strategy: Obj | undefined): FieldError[] {
 
 export function validateDeploymentSpec(spec: Obj): FieldError[] {
   const errs = [...validateReplicatedSpec(spec), ...validateStrategy(asObj(spec.strategy))]
-  errs.push(...nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'))
+  pushAll(errs, nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'))
   const deadline = spec.progressDeadlineSeconds
   if (typeof deadline === 'number') {
-    errs.push(...nonNegative(deadline, 'spec.progressDeadlineSeconds'))
+    pushAll(errs, nonNegative(deadline, 'spec.progressDeadlineSeconds'))
     if (deadline <= (typeof spec.minReadySeconds === 'number' ? spec.minReadySeconds : 0))
       errs.push(invalid('spec.progressDeadlineSeconds', deadline, 'must be greater than minReadySeconds'))
   }

@@ -5,7 +5,7 @@ import {isIPv4, isIPv6} from 'node:net'
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
 import {defineStrategy} from './define-strategy.js'
-import {child, duplicate, immutable, index, invalidEach, notSupported, required} from './field-errors.js'
+import {child, duplicate, immutable, index, invalidEach, notSupported, required, pushAll} from './field-errors.js'
 import {isDNS1123Label, isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain} from './name-rules.js'
 import {validateObjectMeta} from './object-meta-validation.js'
 
@@ -52,9 +52,9 @@ function validateEndpoints(obj: KubeObject, type: string): FieldError[] {
     const addresses = Array.isArray(endpoint.addresses) ? (endpoint.addresses as unknown[]) : []
     if (addresses.length === 0) errs.push(required(child(p, 'addresses'), 'must contain at least 1 address'))
     else if (addresses.length > MAX_ADDRESSES) errs.push(tooMany(child(p, 'addresses'), MAX_ADDRESSES))
-    addresses.forEach((a, j) => errs.push(...validateAddress(type, str(a), index(child(p, 'addresses'), j))))
-    if (typeof endpoint.nodeName === 'string') errs.push(...invalidEach(child(p, 'nodeName'), endpoint.nodeName, isDNS1123Subdomain(endpoint.nodeName)))
-    if (typeof endpoint.hostname === 'string') errs.push(...invalidEach(child(p, 'hostname'), endpoint.hostname, isDNS1123Label(endpoint.hostname)))
+    addresses.forEach((a, j) => pushAll(errs, validateAddress(type, str(a), index(child(p, 'addresses'), j))))
+    if (typeof endpoint.nodeName === 'string') pushAll(errs, invalidEach(child(p, 'nodeName'), endpoint.nodeName, isDNS1123Subdomain(endpoint.nodeName)))
+    if (typeof endpoint.hostname === 'string') pushAll(errs, invalidEach(child(p, 'hostname'), endpoint.hostname, isDNS1123Label(endpoint.hostname)))
   })
   return errs
 }
@@ -67,13 +67,13 @@ function validatePorts(obj: KubeObject): FieldError[] {
   ports.forEach((port, i) => {
     const p = index('ports', i)
     const name = str(port.name)
-    if (name) errs.push(...invalidEach(child(p, 'name'), name, isDNS1123Label(name)))
+    if (name) pushAll(errs, invalidEach(child(p, 'name'), name, isDNS1123Label(name)))
     if (names.has(name)) errs.push(duplicate(child(p, 'name'), name))
     names.add(name)
     const protocol = str(port.protocol)
     if (!protocol) errs.push(required(child(p, 'protocol')))
     else if (!PROTOCOLS.includes(protocol)) errs.push(notSupported(child(p, 'protocol'), protocol, PROTOCOLS))
-    if (typeof port.appProtocol === 'string') errs.push(...invalidEach(child(p, 'appProtocol'), port.appProtocol, isQualifiedName(port.appProtocol)))
+    if (typeof port.appProtocol === 'string') pushAll(errs, invalidEach(child(p, 'appProtocol'), port.appProtocol, isQualifiedName(port.appProtocol)))
   })
   return errs
 }
@@ -83,8 +83,8 @@ function validateEndpointSlice(obj: KubeObject): FieldError[] {
   const type = str(obj.addressType)
   if (!type) errs.push(required('addressType'))
   else if (!ADDRESS_TYPES.includes(type)) errs.push(notSupported('addressType', type, ADDRESS_TYPES))
-  errs.push(...validateEndpoints(obj, type))
-  errs.push(...validatePorts(obj))
+  pushAll(errs, validateEndpoints(obj, type))
+  pushAll(errs, validatePorts(obj))
   return errs
 }
 

@@ -4,7 +4,7 @@
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
 import {defineStrategy} from './define-strategy.js'
-import {index} from './field-errors.js'
+import {index, pushAll} from './field-errors.js'
 import {nameIsDNSLabel} from './name-rules.js'
 import {validateFinalizerName, validateObjectMeta} from './object-meta-validation.js'
 
@@ -21,7 +21,7 @@ export function defaultNamespace(obj: KubeObject): void {
 function validateNamespace(obj: KubeObject): FieldError[] {
   const finalizers = (obj.spec as {finalizers?: unknown} | undefined)?.finalizers
   const errs = validateObjectMeta(obj.metadata, {namespaced: false, name: nameIsDNSLabel})
-  if (Array.isArray(finalizers)) finalizers.forEach((f, i) => errs.push(...validateFinalizerName(String(f), index('spec.finalizers', i))))
+  if (Array.isArray(finalizers)) finalizers.forEach((f, i) => pushAll(errs, validateFinalizerName(String(f), index('spec.finalizers', i))))
   return errs
 }
 

@@ -5,7 +5,7 @@ import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
 import {INGRESS_CLASS_ANNOTATION} from '../../network/ingress/ingress-class.js'
 import {defineStrategy} from './define-strategy.js'
-import {child, immutable, index, invalid, invalidEach, notSupported, required} from './field-errors.js'
+import {child, immutable, index, invalid, invalidEach, notSupported, required, pushAll} from './field-errors.js'
 import {isDNS1123Label, isValidPortNum, nameIsDNSSubdomain} from './name-rules.js'
 import {validateObjectMeta} from './object-meta-validation.js'
 
@@ -28,8 +28,8 @@ function validateBackend(backend: Obj, path: string): FieldError[] {
     const hasName = str(port.name) !== ''
     const hasNumber = port.number !== undefined && port.number !== 0
     if (hasName && hasNumber) errs.push(invalid(child(sp, 'port'), port, 'cannot specify both port name and port number'))
-    else if (hasName) errs.push(...invalidEach(child(sp, 'port', 'name'), port.name, isDNS1123Label(str(port.name))))
-    else if (hasNumber) errs.push(...invalidEach(child(sp, 'port', 'number'), port.number, isValidPortNum(port.number)))
+    else if (hasName) pushAll(errs, invalidEach(child(sp, 'port', 'name'), port.name, isDNS1123Label(str(port.name))))
+    else if (hasNumber) pushAll(errs, invalidEach(child(sp, 'port', 'number'), port.number, isValidPortNum(port.number)))
     else errs.push(required(child(sp, 'port'), 'port name or number is required'))
   }
   if (resource && (!str(resource.kind) || !str(resource.name))) errs.push(required(child(path, 'resource'), 'kind and name are required'))
@@ -41,7 +41,7 @@ function validateIngress(o: KubeObject): FieldError[] {
   const spec = obj(o.spec)
   const rules = list(spec.rules)
   if (rules.length === 0 && spec.defaultBackend === undefined) errs.push(invalid('spec', spec, 'either `defaultBackend` or `rules` must be specified'))
-  if (spec.defaultBackend !== undefined) errs.push(...validateBackend(obj(spec.defaultBackend), 'spec.defaultBackend'))
+  if (spec.defaultBackend !== undefined) pushAll(errs, validateBackend(obj(spec.defaultBackend), 'spec.defaultBackend'))
   rules.forEach((rule, i) => {
     const rp = index('spec.rules', i)
     list(obj(rule.http).paths).forEach((p, j) => {
@@ -50,7 +50,7 @@ function validateIngress(o: KubeObject): FieldError[] {
       if (!pathType) errs.push(required(child(pp, 'pathType'), 'pathType must be specified'))
       else if (!PATH_TYPES.includes(pathType)) errs.push(notSupported(child(pp, 'pathType'), pathType, PATH_TYPES))
       if (p.path !== undefined && !str(p.path).startsWith('/')) errs.push(invalid(child(pp, 'path'), p.path, 'must be an absolute path'))
-      errs.push(...validateBackend(obj(p.backend), child(pp, 'backend')))
+      pushAll(errs, validateBackend(obj(p.backend), child(pp, 'backend')))
     })
   })
   return errs

@@ -3,7 +3,7 @@
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
 import {defineStrategy, keepField} from './define-strategy.js'
-import {child, duplicate, index, invalidEach, notSupported, required} from './field-errors.js'
+import {child, duplicate, index, invalidEach, notSupported, required, pushAll} from './field-errors.js'
 import {isLabelValue, isQualifiedName, nameIsDNSSubdomain} from './name-rules.js'
 import {validateObjectMeta} from './object-meta-validation.js'
 
@@ -23,8 +23,8 @@ function validateTaints(taints: unknown, path: string): FieldError[] {
     const t = (isPlainObject(raw) ? raw : {}) as Obj
     const p = index(path, i)
     const key = typeof t.key === 'string' ? t.key : ''
-    errs.push(...invalidEach(child(p, 'key'), key, isQualifiedName(key)))
-    if (typeof t.value === 'string') errs.push(...invalidEach(child(p, 'value'), t.value, isLabelValue(t.value)))
+    pushAll(errs, invalidEach(child(p, 'key'), key, isQualifiedName(key)))
+    if (typeof t.value === 'string') pushAll(errs, invalidEach(child(p, 'value'), t.value, isLabelValue(t.value)))
     const effect = typeof t.effect === 'string' ? t.effect : ''
     if (!effect) errs.push(required(child(p, 'effect')))
     else if (!TAINT_EFFECTS.includes(effect)) errs.push(notSupported(child(p, 'effect'), effect, TAINT_EFFECTS))

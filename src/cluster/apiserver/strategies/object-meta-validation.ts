@@ -4,7 +4,7 @@
 // rest: name format per kind, namespace presence, labels, annotations, ownerReferences, finalizers.
 import type {FieldError} from '../../api/errors.js'
 import type {ObjectMeta} from '../../api/types.js'
-import {child, forbidden, invalid, invalidEach, nonNegative, required, tooLong} from './field-errors.js'
+import {child, forbidden, invalid, invalidEach, nonNegative, required, tooLong, pushAll} from './field-errors.js'
 import {isLabelValue, isQualifiedName, nameIsDNSLabel, type NameValidator} from './name-rules.js'
 
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
@@ -22,12 +22,12 @@ export interface ObjectMetaRules {
 export function validateObjectMeta(meta: ObjectMeta | undefined, rules: ObjectMetaRules, path = 'metadata'): FieldError[] {
   const m = meta ?? {}
   const errs: FieldError[] = []
-  if (m.generateName) errs.push(...invalidEach(child(path, 'generateName'), m.generateName, rules.name(m.generateName, true)))
+  if (m.generateName) pushAll(errs, invalidEach(child(path, 'generateName'), m.generateName, rules.name(m.generateName, true)))
   if (!m.name) errs.push(required(child(path, 'name'), 'name or generateName is required'))
-  else errs.push(...invalidEach(child(path, 'name'), m.name, rules.name(m.name, false)))
-  errs.push(...validateNamespacePresence(m, rules.namespaced, path))
-  errs.push(...nonNegative(m.generation, child(path, 'generation')))
-  errs.push(...validateCommonMeta(m, path))
+  else pushAll(errs, invalidEach(child(path, 'name'), m.name, rules.name(m.name, false)))
+  pushAll(errs, validateNamespacePresence(m, rules.namespaced, path))
+  pushAll(errs, nonNegative(m.generation, child(path, 'generation')))
+  pushAll(errs, validateCommonMeta(m, path))
   return errs
 }
 
@@ -59,9 +59,9 @@ function validateCommonMeta(m: ObjectMeta, path: string): FieldError[] {
 export function validateLabels(labels: Record<string, unknown> | null | undefined, path: string): FieldError[] {
   const errs: FieldError[] = []
   for (const [k, v] of Object.entries(labels ?? {})) {
-    errs.push(...invalidEach(path, k, isQualifiedName(k)))
+    pushAll(errs, invalidEach(path, k, isQualifiedName(k)))
     const value = typeof v === 'string' ? v : String(v)
-    errs.push(...invalidEach(path, value, isLabelValue(value)))
+    pushAll(errs, invalidEach(path, value, isLabelValue(value)))
   }
   return errs
 }
@@ -71,7 +71,7 @@ export function validateAnnotations(annotations: Record<string, unknown> | null 
   let total = 0
   for (const [k, v] of Object.entries(annotations ?? {})) {
     // The rule is QualifiedName except that case does not matter.
-    errs.push(...invalidEach(path, k, isQualifiedName(k.toLowerCase())))
+    pushAll(errs, invalidEach(path, k, isQualifiedName(k.toLowerCase())))
     total += Buffer.byteLength(k) + Buffer.byteLength(typeof v === 'string' ? v : String(v))
   }
   if (total > TOTAL_ANNOTATION_SIZE_LIMIT) errs.push(tooLong(path, TOTAL_ANNOTATION_SIZE_LIMIT))
@@ -103,7 +103,7 @@ export function validateOwnerReferences(refs: ObjectMeta['ownerReferences'], pat
 
 export function validateFinalizers(finalizers: string[] | null | undefined, path: string): FieldError[] {
   const errs: FieldError[] = []
-  for (const f of finalizers ?? []) errs.push(...validateFinalizerName(f, path))
+  for (const f of finalizers ?? []) pushAll(errs, validateFinalizerName(f, path))
   const list = finalizers ?? []
   if (list.includes('orphan') && list.includes('foregroundDeletion'))
     errs.push(invalid(path, list, 'finalizer orphan and foregroundDeletion cannot be both set'))

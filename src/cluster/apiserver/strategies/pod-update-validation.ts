@@ -3,7 +3,7 @@
 // from negative to 1. Everything else is refused with the upstream message and a short diff.
 import type {FieldError} from '../../api/errors.js'
 import {cloneJson, isPlainObject} from '../../api/types.js'
-import {child, forbidden, index, invalid, required, sameJson} from './field-errors.js'
+import {child, forbidden, index, invalid, required, sameJson, pushAll} from './field-errors.js'
 import {inclusiveRangeError} from './name-rules.js'
 import {validateTolerations} from './pod-validation.js'
 
@@ -42,7 +42,7 @@ export function validatePodSpecUpdate(newSpecIn: unknown, oldSpecIn: unknown): F
   } else if (typeof old.activeDeadlineSeconds === 'number') {
     errs.push(invalid('spec.activeDeadlineSeconds', null, 'must not update from a positive integer to nil value'))
   }
-  errs.push(...validateOnlyAddedTolerations(list(next.tolerations), list(old.tolerations)))
+  pushAll(errs, validateOnlyAddedTolerations(list(next.tolerations), list(old.tolerations)))
   if (sameJson(next, old)) return errs
   const munged = mungeUpdatable(next, old)
   if (!sameJson(munged, old)) {

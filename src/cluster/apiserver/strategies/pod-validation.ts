@@ -3,7 +3,7 @@
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject} from '../../api/types.js'
 import {validateContainerList} from './container-validation.js'
-import {child, duplicate, forbidden, index, invalid, invalidEach, notSupported, required} from './field-errors.js'
+import {child, duplicate, forbidden, index, invalid, invalidEach, notSupported, required, pushAll} from './field-errors.js'
 import {inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isLabelValue, isQualifiedName} from './name-rules.js'
 import {validateAnnotations, validateLabels} from './object-meta-validation.js'
 import {volumeSourcesOf} from './pod-defaults.js'
@@ -23,20 +23,20 @@ export function validatePodSpec(spec: unknown, path: string): FieldError[] {
   const s = obj(spec) ?? {}
   const errs: FieldError[] = []
   const {volumes, errors: volumeErrors} = validateVolumes(s.volumes, child(path, 'volumes'))
-  errs.push(...volumeErrors)
+  pushAll(errs, volumeErrors)
   const names = new Set<string>()
-  errs.push(...validateContainerList(s.containers, child(path, 'containers'), volumes, names, false))
-  errs.push(...validateContainerList(s.initContainers, child(path, 'initContainers'), volumes, names, true))
-  errs.push(...validateEnum(s.restartPolicy, child(path, 'restartPolicy'), RESTART_POLICIES))
-  errs.push(...validateEnum(s.dnsPolicy, child(path, 'dnsPolicy'), DNS_POLICIES))
-  errs.push(...validateLabels(obj(s.nodeSelector), child(path, 'nodeSelector')))
+  pushAll(errs, validateContainerList(s.containers, child(path, 'containers'), volumes, names, false))
+  pushAll(errs, validateContainerList(s.initContainers, child(path, 'initContainers'), volumes, names, true))
+  pushAll(errs, validateEnum(s.restartPolicy, child(path, 'restartPolicy'), RESTART_POLICIES))
+  pushAll(errs, validateEnum(s.dnsPolicy, child(path, 'dnsPolicy'), DNS_POLICIES))
+  pushAll(errs, validateLabels(obj(s.nodeSelector), child(path, 'nodeSelector')))
   for (const [field, value] of [['serviceAccountName', s.serviceAccountName], ['nodeName', s.nodeName], ['priorityClassName', s.priorityClassName]] as const)
-    if (str(value)) errs.push(...invalidEach(child(path, field), value, isDNS1123Subdomain(str(value))))
+    if (str(value)) pushAll(errs, invalidEach(child(path, field), value, isDNS1123Subdomain(str(value))))
   for (const field of ['hostname', 'subdomain'] as const)
-    if (str(s[field])) errs.push(...invalidEach(child(path, field), s[field], isDNS1123Label(str(s[field]))))
+    if (str(s[field])) pushAll(errs, invalidEach(child(path, field), s[field], isDNS1123Label(str(s[field]))))
   if (typeof s.activeDeadlineSeconds === 'number' && (s.activeDeadlineSeconds < 1 || s.activeDeadlineSeconds > MAX_INT32))
     errs.push(invalid(child(path, 'activeDeadlineSeconds'), s.activeDeadlineSeconds, inclusiveRangeError(1, MAX_INT32)))
-  if (Array.isArray(s.tolerations)) errs.push(...validateTolerations(s.tolerations, child(path, 'tolerations')))
+  if (Array.isArray(s.tolerations)) pushAll(errs, validateTolerations(s.tolerations, child(path, 'tolerations')))
   if (s.preemptionPolicy !== undefined && s.preemptionPolicy !== 'PreemptLowerPriority' && s.preemptionPolicy !== 'Never')
     errs.push(notSupported(child(path, 'preemptionPolicy'), s.preemptionPolicy, ['Never', 'PreemptLowerPriority']))
   return errs
@@ -70,10 +70,10 @@ function validateVolumes(volumes: unknown, path: string): {volumes: Set<string>;
     const el: FieldError[] = [...validateVolumeSource(v, p)]
     const name = str(v.name)
     if (!name) el.push(required(child(p, 'name')))
-    else el.push(...invalidEach(child(p, 'name'), name, isDNS1123Label(name)))
+    else pushAll(el, invalidEach(child(p, 'name'), name, isDNS1123Label(name)))
     if (names.has(name)) el.push(duplicate(child(p, 'name'), name))
     if (el.length === 0) names.add(name)
-    errors.push(...el)
+    pushAll(errors, el)
   })
   return {volumes: names, errors}
 }
@@ -98,14 +98,14 @@ export function validateTolerations(tolerations: unknown[], path: string): Field
   list(tolerations).forEach((t, i) => {
     const p = index(path, i)
     const k = str(t.key)
-    if (k) errs.push(...invalidEach(child(p, 'key'), k, isQualifiedName(k)))
+    if (k) pushAll(errs, invalidEach(child(p, 'key'), k, isQualifiedName(k)))
     const operator = str(t.operator)
     if (!k && operator !== 'Exists')
       errs.push(invalid(child(p, 'operator'), operator, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'))
     if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && t.effect !== 'NoExecute')
       errs.push(invalid(child(p, 'effect'), t.effect ?? '', "effect must be 'NoExecute' when `tolerationSeconds` is set"))
     if (operator === '' || operator === 'Equal') {
-      errs.push(...invalidEach(child(p, 'value'), str(t.value), isLabelValue(str(t.value))))
+      pushAll(errs, invalidEach(child(p, 'value'), str(t.value), isLabelValue(str(t.value))))
     } else if (operator === 'Exists') {
       if (str(t.value)) errs.push(invalid(child(p, 'operator'), t.value, 'value must be empty when `operator` is \'Exists\''))
     } else {

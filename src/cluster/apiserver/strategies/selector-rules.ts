@@ -2,7 +2,7 @@
 // ValidateLabelSelector's messages; "does it select the template" is api/label-selector.ts's LabelSelectorAsSelector.
 import {ApiError, type FieldError} from '../../api/errors.js'
 import {labelSelectorFromSpec, matchesLabels, type LabelSelector} from '../../api/label-selector.js'
-import {child, forbidden, index, invalid, invalidEach, required} from './field-errors.js'
+import {child, forbidden, index, invalid, invalidEach, required, pushAll} from './field-errors.js'
 import {isLabelValue, isQualifiedName} from './name-rules.js'
 import {validateLabels} from './object-meta-validation.js'
 
@@ -30,8 +30,8 @@ export function validateLabelSelector(sel: SelectorSpec | null | undefined, path
       default:
         errs.push(invalid(child(p, 'operator'), expr.operator ?? '', 'not a valid selector operator'))
     }
-    errs.push(...invalidEach(child(p, 'key'), expr.key ?? '', isQualifiedName(expr.key ?? '')))
-    values.forEach((v, j) => errs.push(...invalidEach(index(child(p, 'values'), j), v, isLabelValue(v))))
+    pushAll(errs, invalidEach(child(p, 'key'), expr.key ?? '', isQualifiedName(expr.key ?? '')))
+    values.forEach((v, j) => pushAll(errs, invalidEach(index(child(p, 'values'), j), v, isLabelValue(v))))
   })
   return errs
 }

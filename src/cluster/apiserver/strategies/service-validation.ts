@@ -3,7 +3,7 @@
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
 import {validatePortNumOrName} from './container-validation.js'
-import {child, duplicate, forbidden, index, invalid, invalidEach, notSupported, required} from './field-errors.js'
+import {child, duplicate, forbidden, index, invalid, invalidEach, notSupported, required, pushAll} from './field-errors.js'
 import {isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortNum} from './name-rules.js'
 import {validateLabels} from './object-meta-validation.js'
 
@@ -33,22 +33,22 @@ export function validateServiceSpec(specIn: unknown): FieldError[] {
     if (Array.isArray(spec.ipFamilies) && spec.ipFamilies.length > 0) errs.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'))
     if (spec.ipFamilyPolicy !== undefined) errs.push(forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'))
     const cname = str(spec.externalName).replace(/\.$/, '')
-    if (cname) errs.push(...invalidEach('spec.externalName', cname, isDNS1123Subdomain(cname)))
+    if (cname) pushAll(errs, invalidEach('spec.externalName', cname, isDNS1123Subdomain(cname)))
     else errs.push(required('spec.externalName'))
   } else if (needsNodePorts(spec) && clusterIPs[0] === 'None') {
     errs.push(invalid('spec.clusterIPs[0]', 'None', `may not be set to 'None' for ${type} services`))
   }
-  errs.push(...validateClusterIPs(spec, clusterIPs))
+  pushAll(errs, validateClusterIPs(spec, clusterIPs))
   const names = new Set<string>()
-  ports.forEach((p, i) => errs.push(...validateServicePort(p, ports.length > 1, names, index('spec.ports', i))))
-  if (spec.selector) errs.push(...validateLabels(spec.selector as Obj, 'spec.selector'))
+  ports.forEach((p, i) => pushAll(errs, validateServicePort(p, ports.length > 1, names, index('spec.ports', i))))
+  if (spec.selector) pushAll(errs, validateLabels(spec.selector as Obj, 'spec.selector'))
   const affinity = str(spec.sessionAffinity)
   if (!affinity) errs.push(required('spec.sessionAffinity'))
   else if (affinity !== 'ClientIP' && affinity !== 'None') errs.push(notSupported('spec.sessionAffinity', affinity, ['ClientIP', 'None']))
   if (!type) errs.push(required('spec.type'))
   else if (!SERVICE_TYPES.includes(type)) errs.push(notSupported('spec.type', type, SERVICE_TYPES))
-  errs.push(...validateNodePorts(spec, ports))
-  errs.push(...validateTrafficPolicies(spec))
+  pushAll(errs, validateNodePorts(spec, ports))
+  pushAll(errs, validateTrafficPolicies(spec))
   return errs
 }
 
@@ -72,15 +72,15 @@ function validateServicePort(p: Obj, requireName: boolean, names: Set<string>, p
   const name = str(p.name)
   if (requireName && !name) errs.push(required(child(path, 'name')))
   else if (name) {
-    errs.push(...invalidEach(child(path, 'name'), name, isDNS1123Label(name)))
+    pushAll(errs, invalidEach(child(path, 'name'), name, isDNS1123Label(name)))
     if (names.has(name)) errs.push(duplicate(child(path, 'name'), name))
     else names.add(name)
   }
-  errs.push(...invalidEach(child(path, 'port'), p.port ?? 0, isValidPortNum(p.port)))
+  pushAll(errs, invalidEach(child(path, 'port'), p.port ?? 0, isValidPortNum(p.port)))
   const protocol = str(p.protocol)
   if (!protocol) errs.push(required(child(path, 'protocol')))
   else if (!PROTOCOLS.includes(protocol)) errs.push(notSupported(child(path, 'protocol'), protocol, PROTOCOLS))
-  errs.push(...validatePortNumOrName(p.targetPort, child(path, 'targetPort')))
+  pushAll(errs, validatePortNumOrName(p.targetPort, child(path, 'targetPort')))
   return errs
 }
 

@@ -2,7 +2,7 @@
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
 import {defineStrategy} from './define-strategy.js'
-import {child, index, invalid, invalidEach, notSupported, required} from './field-errors.js'
+import {child, index, invalid, invalidEach, notSupported, required, pushAll} from './field-errors.js'
 import {isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortNum, nameIsDNSSubdomain} from './name-rules.js'
 import {validateObjectMeta} from './object-meta-validation.js'
 
@@ -33,9 +33,9 @@ function validateEndpoints(obj: KubeObject): FieldError[] {
     for (const [field, items] of [['addresses', addresses], ['notReadyAddresses', notReady]] as const) {
       items.forEach((a, j) => {
         const ap = index(child(p, field), j)
-        errs.push(...invalidEach(child(ap, 'ip'), str(a.ip), isValidIP(str(a.ip))))
-        if (str(a.hostname)) errs.push(...invalidEach(child(ap, 'hostname'), a.hostname, isDNS1123Label(str(a.hostname))))
-        if (str(a.nodeName)) errs.push(...invalidEach(child(ap, 'nodeName'), a.nodeName, isDNS1123Subdomain(str(a.nodeName))))
+        pushAll(errs, invalidEach(child(ap, 'ip'), str(a.ip), isValidIP(str(a.ip))))
+        if (str(a.hostname)) pushAll(errs, invalidEach(child(ap, 'hostname'), a.hostname, isDNS1123Label(str(a.hostname))))
+        if (str(a.nodeName)) pushAll(errs, invalidEach(child(ap, 'nodeName'), a.nodeName, isDNS1123Subdomain(str(a.nodeName))))
       })
     }
     const ports = list(subset.ports)
@@ -43,8 +43,8 @@ function validateEndpoints(obj: KubeObject): FieldError[] {
       const pp = index(child(p, 'ports'), j)
       const name = str(port.name)
       if (ports.length > 1 && !name) errs.push(required(child(pp, 'name')))
-      else if (name) errs.push(...invalidEach(child(pp, 'name'), name, isDNS1123Label(name)))
-      errs.push(...invalidEach(child(pp, 'port'), port.port ?? 0, isValidPortNum(port.port)))
+      else if (name) pushAll(errs, invalidEach(child(pp, 'name'), name, isDNS1123Label(name)))
+      pushAll(errs, invalidEach(child(pp, 'port'), port.port ?? 0, isValidPortNum(port.port)))
       const protocol = str(port.protocol)
       if (!protocol) errs.push(required(child(pp, 'protocol')))
       else if (!PROTOCOLS.includes(protocol)) errs.push(notSupported(child(pp, 'protocol'), protocol, PROTOCOLS))
@@ -77,7 +77,7 @@ function validateEvent(obj: KubeObject): FieldError[] {
     if (!str(obj.action)) errs.push(required('action'))
     if (!str(obj.reason)) errs.push(required('reason'))
   }
-  errs.push(...invalidEach('namespace', namespace, isDNS1123Subdomain(namespace)))
+  pushAll(errs, invalidEach('namespace', namespace, isDNS1123Subdomain(namespace)))
   return errs
 }
 

@@ -3,7 +3,7 @@
 import type {PodSpec} from 'kubernetes-types/core/v1.js'
 import type {FieldError} from '../../api/errors.js'
 import {isPlainObject, type KubeObject} from '../../api/types.js'
-import {child, forbidden, immutable, invalid, nonNegative, notSupported, required} from './field-errors.js'
+import {child, forbidden, immutable, invalid, nonNegative, notSupported, required, pushAll} from './field-errors.js'
 import {defaultPodSpec} from './pod-defaults.js'
 import {validatePodTemplateSpec} from './pod-validation.js'
 import {isEmptySelectorSpec, selectorMatches, selectorUnparsable, validateLabelSelector, type SelectorSpec} from './selector-rules.js'
@@ -25,7 +25,7 @@ export function validateReplicatedSpec(spec: Obj): FieldError[] {
   if (!selector) {
     errs.push(required('spec.selector'))
   } else {
-    errs.push(...validateLabelSelector(selector, 'spec.selector'))
+    pushAll(errs, validateLabelSelector(selector, 'spec.selector'))
     // Upstream says "deployment" here for ReplicaSets too.
     if (isEmptySelectorSpec(selector)) errs.push(invalid('spec.selector', selector, 'empty selector is invalid for deployment'))
   }
@@ -33,7 +33,7 @@ export function validateReplicatedSpec(spec: Obj): FieldError[] {
     errs.push(invalid('spec.selector', selector, 'invalid label selector'))
     return errs
   }
-  errs.push(...validateTemplateForSelector(spec.template, selector, 'spec.template'))
+  pushAll(errs, validateTemplateForSelector(spec.template, selector, 'spec.template'))
   return errs
 }
 
@@ -45,7 +45,7 @@ function validateTemplateForSelector(template: unknown, selector: SelectorSpec |
   // A nil selector is LabelSelectorAsSelector's "nothing": not empty, and it matches no template.
   if (!(selector && isEmptySelectorSpec(selector)) && !selectorMatches(selector, labels))
     errs.push(invalid(child(path, 'metadata', 'labels'), labels ?? {}, '`selector` does not match template `labels`'))
-  errs.push(...validatePodTemplateSpec(t, path))
+  pushAll(errs, validatePodTemplateSpec(t, path))
   const podSpec = obj(t.spec) ?? {}
   if (podSpec.restartPolicy !== 'Always')
     errs.push(notSupported(child(path, 'spec', 'restartPolicy'), podSpec.restartPolicy ?? '', ['Always']))
