@@ -41,11 +41,14 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
   let parts: string[]
   try {
     url = new URL(rawUrl, 'https://127.0.0.1')
-    parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent)
+    // Segments from the path as sent: the URL parser resolves `..` and `%2e%2e`, which would turn
+    // /api/v1/namespaces/%2e%2e/configmaps into a listing of every namespace.
+    parts = rawUrl.split(/[?#]/, 1)[0]!.split('/').filter((p) => p !== '').map(decodeURIComponent)
   } catch (cause) {
     // A bad escape such as `%ZZ` is the client's error (Go's url.Parse refuses it), not a 500.
     throw new ApiError(400, 'BadRequest', `the request URL could not be parsed: ${(cause as Error).message}`, undefined, {cause})
   }
+  if (parts.some((p) => p === '.' || p === '..')) throw new ApiError(400, 'BadRequest', `the request path may not contain "." or ".." segments: ${rawUrl.split(/[?#]/, 1)[0]}`)
   const query = url.searchParams
   const verb = METHOD_VERBS[method] ?? method.toLowerCase()
   const prefix = parts[0]
