@@ -553,6 +553,23 @@ spec:
     expect(Object.fromEntries(pods.map((p) => [p.name, p.ip]))).toEqual(ipsBefore)
     for (const p of pods) expect(await eventually(() => httpGet(`http://${p.ip}:8080/`).catch(() => undefined), `pod ${p.name} serving`)).toBe(`hello from ${p.name}\n`)
   })
+  it('an app container killed behind the agent\'s back is restarted by its restart policy and counted, with no duplicate container', async () => {
+    const k = cluster()
+    const [pod] = await webPods(k)
+    const uid = await k.kubectlOk(['get', 'pod', pod!.name, '-o', 'jsonpath={.metadata.uid}'])
+    const restarts = async () => Number(await k.kubectlOk(['get', 'pod', pod!.name, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']))
+    const before = await restarts()
+    const apps = (state: string) => docker(['ps', '-a', '-q', '--filter', labelled(k), '--filter', `label=kcluster.io/pod-uid=${uid}`, '--filter', 'label=kcluster.io/role=app', '--filter', `status=${state}`])
+    const killed = await apps('running')
+    await docker(['kill', killed])
+    await eventually(async () => (await restarts()) === before + 1 || undefined, 'the restart counted', 20_000)
+    await k.kubectlOk(['wait', '--for=condition=Ready', `pod/${pod!.name}`, '--timeout=30s'])
+    const running = (await apps('running')).split('\n').filter(Boolean)
+    expect(running).toHaveLength(1)
+    expect(running[0]).not.toBe(killed)
+    expect(await k.kubectlOk(['get', 'pod', pod!.name, '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}'])).toBe('137')
+  })
+
   it('a sandbox stopped behind the agent\'s back comes back: its pod\'s containers are restarted in it (SandboxChanged) with the same IP', async () => {
     const k = cluster()
     const [pod] = await webPods(k)

@@ -1,5 +1,6 @@
-// Acceptance item 7 of issue 3: the controllers survive a control-plane restart in the middle of a
-// rollout and finish it without duplicate pods or containers. Containers must be slow to become ready,
+// Acceptance item 7 of issue 3 (and issue 6's "control plane killed while a rollout is in flight"):
+// the controllers survive a control-plane stop or kill -9 in the middle of a rollout and finish it
+// without duplicate pods or containers. Containers must be slow to become ready,
 // so that the rollout is still under way when stopped: on the simulated runtime, start the cluster with
 // `--sim-start-delay`; on Docker, a readiness probe delays each pod (`readyAfterSeconds`).
 import {execa} from 'execa'
@@ -9,7 +10,6 @@ import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
 import {applyYaml, backgroundKubectl, deploymentManifest, ensureNamespace, settledPods} from '../workloads.js'
 
-const NS = 'restart'
 const REPLICAS = 10
 const SURGE = 2
 
@@ -22,7 +22,7 @@ interface RsView {
   revision: string
 }
 
-async function replicaSets(k: E2ECluster): Promise<RsView[]> {
+async function replicaSets(k: E2ECluster, NS: string): Promise<RsView[]> {
   const list = JSON.parse(await k.kubectlOk(['get', 'rs', '-n', NS, '-l', 'app=web', '-o', 'json']))
   return list.items.map((rs: any) => ({
     name: rs.metadata.name,
@@ -44,7 +44,7 @@ interface RuntimeContainer {
  * place where this case differs between the runtimes. The simulated runtime's table is replayed from
  * its journal (docs/architecture.md, "State on disk"); Docker's containers are found by their labels.
  */
-async function runtimeContainers(k: E2ECluster): Promise<RuntimeContainer[]> {
+async function runtimeContainers(k: E2ECluster, NS: string): Promise<RuntimeContainer[]> {
   if (k.driver === 'docker') {
     const filters = [`label=kcluster.io/cluster=${k.name}`, `label=kcluster.io/namespace=${NS}`, 'label=kcluster.io/role=app'].flatMap((f) => ['--filter', f])
     const {stdout} = await execa('docker', ['ps', '-a', ...filters, '--format', '{{.Label "kcluster.io/pod-uid"}} {{.State}}'])
@@ -63,13 +63,29 @@ async function runtimeContainers(k: E2ECluster): Promise<RuntimeContainer[]> {
   return [...table.values()].filter((c) => c.namespace === NS)
 }
 
+/** How the control plane goes away mid-rollout: a clean `kcluster stop`, or `kill -9` (its containers keep running). */
+const INTERRUPTIONS = [
+  {how: 'kcluster stop', NS: 'restart'},
+  {how: 'kill -9 of the control plane', NS: 'restart-kill'},
+] as const
+
+async function interrupt(k: E2ECluster, how: (typeof INTERRUPTIONS)[number]['how']): Promise<void> {
+  if (how === 'kcluster stop') {
+    const stopped = await k.kcluster(['stop', '--name', k.name])
+    expect(stopped.exitCode, stopped.all).toBe(0)
+    return
+  }
+  process.kill(Number(readFileSync(join(k.home, k.name, 'control-plane.pid'), 'utf8').trim()), 'SIGKILL')
+  await eventually(async () => (await k.kcluster(['status', '--name', k.name])).exitCode !== 0, 'the control plane gone')
+}
+
 export function restartRolloutCases(cluster: () => E2ECluster): void {
-  it('a rollout interrupted by kcluster stop finishes after kcluster start, with exactly 10 new pods and no duplicates', {timeout: 90_000}, async () => {
+  for (const {how, NS} of INTERRUPTIONS) it(`a rollout interrupted by ${how} finishes after kcluster start, with exactly 10 new pods and no duplicates`, {timeout: 90_000}, async () => {
     const k = cluster()
     await ensureNamespace(k, NS)
     await applyYaml(k, deploymentManifest({name: 'web', namespace: NS, replicas: REPLICAS, maxSurge: SURGE, maxUnavailable: 0, readyAfterSeconds: 1}))
     await k.kubectlOk(['rollout', 'status', 'deployment/web', '-n', NS, '--timeout=30s'], {timeout: 40_000})
-    const [old] = await replicaSets(k)
+    const [old] = await replicaSets(k, NS)
 
     await k.kubectlOk(['set', 'image', 'deployment/web', '-n', NS, 'main=kcluster-test/busybox:2'])
     // Stop once the first new pods are ready: with a slow container start, most of the rollout remains.
@@ -77,8 +93,7 @@ export function restartRolloutCases(cluster: () => E2ECluster): void {
       const d = JSON.parse(await k.kubectlOk(['get', 'deployment', 'web', '-n', NS, '-o', 'json'])).status
       return (d.updatedReplicas ?? 0) >= 1 && d
     }, 'the rollout to be under way', 20_000, 100)
-    const stopped = await k.kcluster(['stop', '--name', k.name])
-    expect(stopped.exitCode, stopped.all).toBe(0)
+    await interrupt(k, how)
     expect(midway.updatedReplicas).toBeLessThan(REPLICAS)
 
     const started = await k.kcluster(['start', '--name', k.name, '--wait', '60s'], {timeout: 90_000})
@@ -102,7 +117,7 @@ export function restartRolloutCases(cluster: () => E2ECluster): void {
     expect(watch.lines().some((l) => l.startsWith(`ADDED ${old!.name}-`))).toBe(true)
     expect(maxAlive).toBeLessThanOrEqual(REPLICAS + SURGE)
 
-    const rs = await replicaSets(k)
+    const rs = await replicaSets(k, NS)
     expect(rs).toHaveLength(2)
     const fresh = rs.find((r) => r.name !== old!.name)!
     expect(fresh).toMatchObject({image: 'kcluster-test/busybox:2', replicas: REPLICAS, statusReplicas: REPLICAS, revision: '2'})
@@ -121,7 +136,7 @@ export function restartRolloutCases(cluster: () => E2ECluster): void {
     let held: RuntimeContainer[] = []
     await eventually(
       async () => {
-        held = await runtimeContainers(k)
+        held = await runtimeContainers(k, NS)
         const running = held.filter((c) => c.running).map((c) => c.podUid).sort()
         const perPod = (uid: string) => held.filter((c) => c.podUid === uid).length
         return JSON.stringify(running) === JSON.stringify(uids) && held.every((c) => restarts.has(c.podUid) && perPod(c.podUid) <= 1 + restarts.get(c.podUid)!)
