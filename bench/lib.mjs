@@ -36,6 +36,13 @@ export function stats(samples) {
   return {n: s.length, median: q(0.5), p50: q(0.5), p99: q(0.99), min: s[0], max: s[s.length - 1]}
 }
 
+/** The median proper: with an even count, the mean of the middle two (stats().median takes the upper). */
+export function median(samples) {
+  const s = [...samples].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+
 export function rssMiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024
