@@ -33,15 +33,7 @@ export function startIdleMemoryTrim(opts: IdleMemoryTrimOptions = {}): ActivityT
     const {heapUsed} = process.memoryUsage()
     if (Date.now() - lastRequest < quietMs || heapUsed < liveAfterGc + slack) return
     const started = Date.now()
-    // Compacting every page, not only those V8's heuristics pick: live objects left scattered over
-    // the pages a burst filled would otherwise keep them all (a 60 s load left 196 MB of heap for
-    // 34 MB live, RSS 300 MB; compacted, the pages go back to the system).
-    setFlagsFromString('--compact-on-every-full-gc')
-    try {
-      gc()
-    } finally {
-      setFlagsFromString('--no-compact-on-every-full-gc')
-    }
+    gc()
     const after = process.memoryUsage()
     liveAfterGc = after.heapUsed
     trims++
