@@ -6,7 +6,7 @@ import type {Namespace, Pod, Service} from 'kubernetes-types/core/v1.js'
 import type {EndpointSlice} from 'kubernetes-types/discovery/v1.js'
 import {dnsSnapshotFromObjects} from './dns/dns-snapshot.js'
 import type {NetState} from './net-protocol.js'
-import {affinityOf, type ProxyEndpoint} from './proxy/endpoint-picker.js'
+import {affinityOf} from './proxy/endpoint-picker.js'
 import type {ProxyTableEntry} from './proxy/proxy-table.js'
 import {servicePortEndpoints} from './proxy/slice-endpoints.js'
 

@@ -12,15 +12,10 @@ import {connect as tlsConnect} from 'node:tls'
 import {expect, it} from 'vitest'
 import {createSelfSignedCertificate} from '../../../src/cluster/network/ingress/ingress-tls.js'
 import {eventually, type E2ECluster} from '../harness.js'
+import {applyYaml} from '../workloads.js'
 
 const IMAGE = 'kcluster-test/busybox:1'
 const NS = 'hosts'
-
-async function apply(k: E2ECluster, yaml: string): Promise<void> {
-  const file = join(mkdtempSync(join(tmpdir(), 'kcluster-hosts-')), 'objects.yaml')
-  writeFileSync(file, yaml)
-  await k.kubectlOk(['apply', '-f', file])
-}
 
 /** A Deployment whose pods answer with their hostname on / and, under /api/, on /api/. */
 const app = (name: string) => `
@@ -102,7 +97,7 @@ export function dockerHostAccessCases(cluster: () => E2ECluster): void {
     const k = cluster()
     await k.kubectlOk(['create', 'namespace', NS])
     const lbPort = await freePort()
-    await apply(k, `${app('web')}---
+    await applyYaml(k, `${app('web')}---
 apiVersion: v1
 kind: Service
 metadata: {name: web-np, namespace: ${NS}}
@@ -143,7 +138,7 @@ spec:
     await new Promise((r) => squatter.once('listening', r))
     const port = (squatter.address() as AddressInfo).port
     try {
-      await apply(k, `apiVersion: v1
+      await applyYaml(k, `apiVersion: v1
 kind: Service
 metadata: {name: taken, namespace: ${NS}}
 spec:
@@ -172,7 +167,7 @@ spec:
     writeFileSync(join(dir, 'tls.crt'), pem.cert)
     writeFileSync(join(dir, 'tls.key'), pem.key)
     await k.kubectlOk(['create', 'secret', 'tls', 'secure-tls', '-n', NS, '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key')])
-    await apply(k, `${app('api')}---
+    await applyYaml(k, `${app('api')}---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: by-host, namespace: ${NS}}
@@ -238,7 +233,7 @@ spec:
   terminationGracePeriodSeconds: 1
   containers: [{name: sh, image: kcluster-test/netbox:1, imagePullPolicy: Never, command: [sh, -c, 'trap "exit 0" TERM; sleep 3600 & wait']}]
 `
-    await apply(k, resolver)
+    await applyYaml(k, resolver)
     await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/resolver', '-n', NS, '--timeout=30s'])
     const lookup = () => k.kubectlOk(['exec', '-n', NS, 'resolver', '--', 'sh', '-c', 'nslookup web-np.hosts.svc.cluster.local; true'])
     expect(await lookup()).toContain(`Address: ${clusterIP}`)

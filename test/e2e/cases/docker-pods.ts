@@ -12,6 +12,7 @@ import {expect, it} from 'vitest'
 import {systemClock} from '../../../src/cluster/clock.js'
 import {DockerRuntime} from '../../../src/cluster/runtime/docker/docker-runtime.js'
 import {eventually, type E2ECluster} from '../harness.js'
+import {applyYaml} from '../workloads.js'
 
 const IMAGE = 'kcluster-test/busybox:1'
 
@@ -36,12 +37,6 @@ function httpGet(url: string): Promise<string> {
     req.on('error', reject)
     req.end()
   })
-}
-
-async function apply(k: E2ECluster, yaml: string): Promise<void> {
-  const file = join(mkdtempSync(join(tmpdir(), 'kcluster-docker-')), 'objects.yaml')
-  writeFileSync(file, yaml)
-  await k.kubectlOk(['apply', '-f', file])
 }
 
 const WEB = `
@@ -71,7 +66,7 @@ async function webPods(k: E2ECluster): Promise<Array<{name: string; ip: string}>
 export function dockerPodCases(cluster: () => E2ECluster): void {
   it('runs a 3-replica httpd Deployment as labelled containers whose pod IPs answer HTTP from the host', async () => {
     const k = cluster()
-    await apply(k, WEB)
+    await applyYaml(k, WEB)
     await k.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=60s'])
     await k.kubectlOk(['wait', '--for=condition=Available', 'deployment/web', '--timeout=30s'])
     const pods = await webPods(k)
@@ -109,7 +104,7 @@ spec:
   containers:
   - {name: app, image: ${IMAGE}, imagePullPolicy: Never, stdin: true, stdinOnce: true, command: [sh, -c, 'while read line; do echo "got $line"; done; echo bye']}
 `
-    await apply(k, `${listener('listener-ws')}---\n${listener('listener-spdy')}`)
+    await applyYaml(k, `${listener('listener-ws')}---\n${listener('listener-spdy')}`)
     await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/listener-ws', 'pod/listener-spdy', '--timeout=30s'])
     const ws = await k.kubectl(['attach', '-i', 'listener-ws'], {input: 'one\ntwo\n'})
     expect(ws.exitCode, ws.all).toBe(0)
@@ -162,7 +157,7 @@ spec:
 
   it('kubectl logs -f streams lines as they are written and ends when the container exits', async () => {
     const k = cluster()
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: v1
 kind: Pod
@@ -188,7 +183,7 @@ spec:
 
   it('kubectl logs takes deployment/x, -l, --tail, --timestamps (each line its own time), --since and --since-time', async () => {
     const k = cluster()
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: apps/v1
 kind: Deployment
@@ -227,7 +222,7 @@ spec:
 
   it('a container that exits 1 goes into CrashLoopBackOff with restarts counted, and logs --previous shows the crash', async () => {
     const k = cluster()
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: v1
 kind: Pod
@@ -251,7 +246,7 @@ spec:
 
   it('a failing readiness probe makes the pod NotReady and drops it from the endpoints; a failing liveness probe restarts it', async () => {
     const k = cluster()
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: v1
 kind: Pod
@@ -296,7 +291,7 @@ spec: {selector: {app: probed}, ports: [{port: 80, targetPort: 8080}]}
 
   it('env (literal, envFrom, ConfigMap/Secret keys, status.podIP) and ConfigMap/Secret volumes reach the container; a ConfigMap update reaches the file', async () => {
     const k = cluster()
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: v1
 kind: ConfigMap
@@ -360,7 +355,7 @@ spec:
   it('a container gets the Service variables of the Services that exist when it starts, and the kubernetes Service', async () => {
     const k = cluster()
     await k.kubectlOk(['create', 'service', 'clusterip', 'greeter', '--tcp=8080:80'])
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: v1
 kind: Pod
@@ -379,7 +374,7 @@ spec:
 
   it('a termination message reaches state.terminated.message: from the file (also a custom path as another user) or, under FallbackToLogsOnError, from the output', async () => {
     const k = cluster()
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: v1
 kind: Pod
@@ -411,7 +406,7 @@ spec:
   it('a container that allocates beyond its memory limit is OOMKilled, and kubectl shows it', async () => {
     const k = cluster()
     // The shell doubles a string until the 16 MiB limit stops it; without a limit it would take all memory, so the loop is bounded at 2^30 bytes.
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: v1
 kind: Pod
@@ -438,7 +433,7 @@ spec:
 
   it('an image that is not there with imagePullPolicy Never waits as ErrImageNeverPull, retried on a back-off, not in a loop', async () => {
     const k = cluster()
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: v1
 kind: Pod
@@ -463,7 +458,7 @@ spec:
   it('runs postStart after the start and preStop before the stop; a failing postStart hook gets the container killed', async () => {
     const k = cluster()
     const dir = mkdtempSync(join(tmpdir(), 'kcluster-hooks-'))
-    await apply(
+    await applyYaml(
       k,
       `apiVersion: v1
 kind: Pod

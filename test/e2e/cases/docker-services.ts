@@ -3,21 +3,15 @@
 // the ready endpoints and following readiness and scaling within a couple of seconds. busybox's wget crashes in
 // these images, so requests go with nc: by ClusterIP from the static busybox image, by name from
 // kcluster-test/netbox:1 (Debian's dynamic busybox, whose nc resolves through glibc as pods' programs do).
-import {mkdtempSync, realpathSync, writeFileSync} from 'node:fs'
+import {realpathSync} from 'node:fs'
 import {request} from 'node:http'
-import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {execa} from 'execa'
 import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
+import {applyYaml} from '../workloads.js'
 
 const IMAGE = 'kcluster-test/busybox:1'
-
-async function apply(k: E2ECluster, yaml: string): Promise<void> {
-  const file = join(mkdtempSync(join(tmpdir(), 'kcluster-svc-')), 'objects.yaml')
-  writeFileSync(file, yaml)
-  await k.kubectlOk(['apply', '-f', file])
-}
 
 const ECHO = `
 apiVersion: apps/v1
@@ -105,7 +99,7 @@ export function dockerServiceCases(cluster: () => E2ECluster): void {
   it('pods reach a Service by all four DNS forms and resolve it to its ClusterIP, headless to the pod IPs, ExternalName to its CNAME; resolv.conf has the search path', async () => {
     const k = cluster()
     await k.kubectlOk(['create', 'namespace', 'net'])
-    await apply(k, ECHO)
+    await applyYaml(k, ECHO)
     await k.kubectlOk(['rollout', 'status', 'deployment/echo', '-n', 'net', '--timeout=60s'])
     await k.kubectlOk(['wait', '--for=condition=Ready', 'pod/client', '-n', 'net', '--timeout=30s'])
     const clusterIP = await k.kubectlOk(['get', 'svc', 'echo', '-n', 'net', '-o', 'jsonpath={.spec.clusterIP}'])
@@ -136,7 +130,7 @@ export function dockerServiceCases(cluster: () => E2ECluster): void {
     const k = cluster()
     const {stdout} = await execa('sh', ['-c', 'command -v kubectl'])
     const kubectlBinary = join(dirname(realpathSync(stdout.trim())), 'kubectl.1.32')
-    await apply(k, `
+    await applyYaml(k, `
 apiVersion: v1
 kind: Pod
 metadata: {name: in-cluster, namespace: net}
