@@ -116,17 +116,28 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const memoryTrim = startIdleMemoryTrim()
   // Every open watch listens for shutdown; dozens of informers are normal, not a leak.
   setMaxListeners(0, shutdown.signal)
-  const addressing = await clusterAddressing(runtime, store)
-  const registry = createRegistry(store, clock, addressing.serviceCIDR)
-  // Service-account tokens (TokenRequest, bearer authentication, projected volumes) share one key beside the certificates.
-  const saSigner = await ensureServiceAccountSigner(join(opts.stateDir, 'pki'), clock)
+  const releaseStore = async () => {
+    memoryTrim.stop()
+    await compaction.stop()
+    await store.close()
+  }
+  // Addressing, the signer and the certificates can fail (Docker gone, unreadable key): the store is closed then too.
+  const {addressing, registry, saSigner, certificates} = await (async () => {
+    const addressing = await clusterAddressing(runtime, store)
+    const registry = createRegistry(store, clock, addressing.serviceCIDR)
+    // Service-account tokens (TokenRequest, bearer authentication, projected volumes) share one key beside the certificates.
+    const saSigner = await ensureServiceAccountSigner(join(opts.stateDir, 'pki'), clock)
+    // Pods reach the API at the `kubernetes` ClusterIP, forwarded to the host's address on their network:
+    // the serving certificate must name both (client-go checks the IP it dialled).
+    const certificates = addressing.hostAddress
+      ? await ensureServingAddresses(join(opts.stateDir, 'pki'), opts.certificates, [kubernetesServiceIP(addressing.serviceCIDR), addressing.hostAddress])
+      : opts.certificates
+    return {addressing, registry, saSigner, certificates}
+  })().catch(async (error: unknown) => {
+    await releaseStore()
+    throw error
+  })
   const saTokens = serviceAccountTokens({signer: saSigner, registry, clock})
-  // Pods reach the API at the `kubernetes` ClusterIP, forwarded to the host's address on their network:
-  // the serving certificate must name both (client-go checks the IP it dialled).
-  const certificates = addressing.hostAddress
-    ? await ensureServingAddresses(join(opts.stateDir, 'pki'), opts.certificates, [kubernetesServiceIP(addressing.serviceCIDR), addressing.hostAddress])
-    : opts.certificates
-
 
   const nodeName = opts.name
   const hostIP = '127.0.0.1'
@@ -265,8 +276,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     memoryTrim.stop()
     await nodes?.stop()
     await server?.close()
-    await compaction.stop()
-    await store.close()
+    await releaseStore()
     throw error
   }
 
@@ -288,9 +298,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       await nodes!.stop()
       await nodeRuntime.shutdown().catch((error) => log.warn({err: error}, 'runtime shutdown failed'))
       await server!.close()
-      await compaction.stop()
-      memoryTrim.stop()
-      await store.close()
+      await releaseStore()
       log.info({}, 'control plane stopped')
     },
   }
