@@ -14,6 +14,8 @@ import {FIXED_CASES, generatedCases, type CliCase, type CliInput} from './cli-ap
 
 /** Generous for a loaded machine: every input here is read, refused or applied in well under a second. */
 const RUN_BOUND_MS = 15_000
+/** A message quoting a whole object is cut; nobody reads a longer line. */
+const MAX_LINE = 4000
 const CRASH_MARKERS = [/^\s+at /m, /undefined/, /\[object Object\]/, /this is a bug in kcluster/]
 const APPLIED_LINE = /^(\S+\/\S+) (created|configured|unchanged)$/gm
 
@@ -70,6 +72,8 @@ function check(c: CliCase, input: CliInput, run: Run): void {
   expect(run.ms, `${c.name}: took too long\n${shown}`).toBeLessThan(RUN_BOUND_MS)
   for (const marker of CRASH_MARKERS) expect(`${run.stdout}\n${run.stderr}`, `${c.name}: output matches ${marker}\n${shown}`).not.toMatch(marker)
   for (const [, ref] of run.stdout.matchAll(APPLIED_LINE)) reported.add(ref!)
+  const longest = Math.max(...run.stderr.split('\n').map((l) => l.length))
+  expect(longest, `${c.name}: a stderr line of ${longest} characters\n${shown}`).toBeLessThan(MAX_LINE)
 
   const problems = problemsIn(run.stderr)
   for (const p of problems) expect(p.hasFix, `${c.name}: no Fix: line after "${p.text}"\n${shown}`).toBe(true)

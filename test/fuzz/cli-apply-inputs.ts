@@ -71,6 +71,9 @@ export const FIXED_CASES: CliCase[] = [
   {name: '10,000 levels of block nesting', make: file('deep-block.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep-block\n${Array.from({length: 10_000}, (_, i) => `${' '.repeat(i + 2)}k:\n`).join('')}`), applies: [], refuses: [{where: at('deep-block.yaml'), why: /nest/}]},
   {name: 'a single 4 MB line', make: file('line.yaml', 'x'.repeat(4_000_000)), applies: [], refuses: [{where: at('line.yaml', 1), why: /expected a Kubernetes object/}]},
   {name: 'a ConfigMap over the API server\'s 3 MiB limit', make: file('huge.yaml', `${cm('huge')}  big: "${'A'.repeat(3_500_000)}"\n`), applies: [], refuses: [{where: at('huge.yaml', 1), why: /too large/}]},
+  // The API server quotes the whole 2 MB patch in its error; the CLI keeps the start and the reason.
+  {name: 'a 2 MB ConfigMap with data of the wrong type', make: file('wrong-big.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wrong-big\ndata: ["${'B'.repeat(2_000_000)}"]\n`), applies: [], refuses: [{where: at('wrong-big.yaml', 1), why: /cannot unmarshal array/}]},
+  {name: 'text with control characters but no NUL', make: file('control.yaml', `${cm('control')}  x: "\x1b[31mred\x07"\n`), applies: [], refuses: [{where: at('control.yaml', 7), why: /control character/}]},
   // kubectl stores the same U+FFFD replacement characters for the bytes that are not UTF-8.
   {name: 'a Latin-1 (not UTF-8) file', make: file('latin1.yaml', Buffer.concat([Buffer.from(cm('latin1')), Buffer.from('  x: "caf\xe9"\n', 'latin1')])), applies: ['latin1']},
   {name: 'a UTF-16 file with a byte-order mark', make: file('utf16.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(cm('utf16'), 'utf16le')])), applies: ['utf16']},
@@ -101,8 +104,9 @@ const DEPLOYMENT = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cu
 
 /** Seeded: random bytes, YAML-ish garbage, and a Deployment cut at a random point (often still valid YAML). */
 export function generatedCases(): CliCase[] {
-  const bytes = fc.sample(fc.uint8Array({minLength: 1, maxLength: 4096}), {seed: FIXED_SEED, numRuns: 3})
-  const garbage = fc.sample(fc.array(fc.constantFrom(...YAML_PIECES), {minLength: 1, maxLength: 24}).map((p) => p.join('')), {seed: FIXED_SEED, numRuns: 3})
+  // Some without a NUL byte, so the check for binary by NUL alone does not settle them.
+  const bytes = fc.sample(fc.oneof(fc.uint8Array({minLength: 64, maxLength: 4096}), fc.uint8Array({min: 1, minLength: 64, maxLength: 4096})), {seed: FIXED_SEED, numRuns: 4})
+  const garbage = fc.sample(fc.array(fc.constantFrom(...YAML_PIECES), {minLength: 4, maxLength: 24}).map((p) => p.join('')), {seed: FIXED_SEED, numRuns: 3})
   const cuts = fc.sample(fc.integer({min: 1, max: DEPLOYMENT.length - 1}), {seed: FIXED_SEED, numRuns: 3})
   return [
     ...bytes.map((b, i): CliCase => ({name: `random bytes #${i} (${b.length} bytes)`, make: file(`random-${i}.yaml`, Buffer.from(b)), applies: [], either: true})),

@@ -85,6 +85,8 @@ function parseInput(input: InputText, source: string, json: boolean): ManifestSe
 export function parseManifestText(text: string, source: string, json = false): ManifestSet {
   // kubectl reads a stream that starts with { as JSON, strictly; a .json file holding YAML is read as YAML.
   if (json && text.trimStart().startsWith('{')) return parseJsonText(text, source)
+  const control = controlCharacter(text, source)
+  if (control) return {documents: [], problems: [control]}
   const result: ManifestSet = {documents: [], problems: []}
   const lines = new LineCounter()
   // Kubernetes reads manifests with YAML 1.1 rules (yes/no are booleans).
@@ -115,6 +117,22 @@ export function parseManifestText(text: string, source: string, json = false): M
     collectObjects(value, doc.contents, source, lineOf, result)
   }
   return withEmptyProblem(result, source)
+}
+
+// YAML allows no C0 control character but tab, LF and CR (nor DEL); kubectl refuses them too. The yaml
+// package reads them as text, so binary without a NUL byte would otherwise come back as "found string".
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/
+
+function controlCharacter(text: string, source: string): ManifestProblem | undefined {
+  const found = CONTROL.exec(text)
+  if (!found) return undefined
+  const code = found[0].charCodeAt(0).toString(16).padStart(2, '0')
+  return {
+    source,
+    line: lineIndex(text)(found.index),
+    message: `control character 0x${code} in the text: YAML does not allow it, so this is probably not a manifest`,
+    fix: 'point -f at a YAML or JSON manifest, or remove the character (write it as an escape such as "\\u001b" in a double-quoted string); nothing from this file was applied',
+  }
 }
 
 function withEmptyProblem(result: ManifestSet, source: string): ManifestSet {

@@ -162,3 +162,17 @@ describe('readManifests on special files', () => {
     expect(problems).toEqual([expect.objectContaining({source: '/dev/zero', message: expect.stringContaining('binary file')})])
   })
 })
+
+describe('parseManifestText on control characters', () => {
+  it('refuses text with a control character (as kubectl does), naming its line, instead of reading it as a string', () => {
+    const {documents, problems} = parseManifestText(`${cm('a')}data:\n  x: "\x1b[31m"\n`, 'esc.yaml')
+    expect(documents).toEqual([])
+    expect(problems).toEqual([expect.objectContaining({source: 'esc.yaml', line: 6, message: expect.stringContaining('control character 0x1b')})])
+  })
+
+  it('accepts tabs, CR LF line ends and an escaped control character', () => {
+    const {documents, problems} = parseManifestText(`${cm('a')}data:\r\n  x: "\\u001b\t"\r\n`, 'ok.yaml')
+    expect(problems).toEqual([])
+    expect(documents[0]!.object.data).toEqual({x: '\u001b\t'})
+  })
+})
