@@ -70,7 +70,14 @@ async function expandInput(input: string, problems: ManifestProblem[]): Promise<
   }
   if (!info.isDirectory()) return [input]
   // Like kubectl apply -f dir without -R: subdirectories are skipped, even one named like a manifest.
-  const entries = await readdir(input, {withFileTypes: true})
+  let entries
+  try {
+    entries = await readdir(input, {withFileTypes: true})
+  } catch (error) {
+    // An unreadable directory (EACCES) used to escape as an unexpected error, losing every other input.
+    problems.push({source: input, message: `cannot list the directory: ${(error as Error).message}`, fix: 'check the directory is readable, or name its files with -f'})
+    return []
+  }
   const names = entries.filter((e) => !e.isDirectory() && MANIFEST_EXTENSIONS.has(path.extname(e.name).toLowerCase())).map((e) => e.name).sort()
   if (names.length === 0) problems.push({source: input, message: 'the directory has no .yaml, .yml or .json files', fix: 'point -f at the manifest files or the directory that holds them'})
   return names.map((n) => path.join(input, n))
