@@ -80,6 +80,12 @@ export const FIXED_CASES: CliCase[] = [
   {name: 'JSON with a missing closing brace', make: file('unclosed.json', JSON_CM.replace('%', 'unclosed').trimEnd().slice(0, -1)), applies: [], refuses: [{where: at('unclosed.json'), why: /JSON syntax error/}]},
   {name: 'JSON with a trailing comma', make: file('comma.json', JSON_CM.replace('%', 'comma').replace('}\n}', '},\n}')), applies: [], refuses: [{where: at('comma.json', 5), why: /JSON syntax error/}]},
   {name: 'a stream of two JSON objects', make: file('stream.json', JSON_CM.replace('%', 'stream-1') + JSON_CM.replace('%', 'stream-2')), applies: ['stream-1', 'stream-2']},
+  {
+    name: 'a file of 1,000 documents without apiVersion and kind',
+    make: file('many-bad.yaml', 'a: 1\n---\n'.repeat(1000)),
+    applies: [],
+    refuses: [...Array.from({length: 20}, (_, i) => ({where: at('many-bad.yaml', 1 + 2 * i), why: /has no apiVersion and kind/})), {where: at('many-bad.yaml'), why: /980 more problem\(s\) in this file/}],
+  },
   {name: 'a nonexistent path', make: (dir) => ({arg: join(dir, 'missing.yaml')}), applies: [], refuses: [{where: at('missing.yaml'), why: /no such file or directory/}]},
   {name: '/dev/zero (endless NUL bytes)', make: () => ({arg: '/dev/zero'}), applies: [], refuses: [{where: '/dev/zero', why: /binary file/}]},
   {name: 'a FIFO fed a manifest (as with -f <(command))', make: (dir) => ({arg: join(dir, 'fed.fifo'), writer: ['sh', '-c', `printf '%s' "$0" > "$1"`, cm('fifo'), join(dir, 'fed.fifo')]}), applies: ['fifo']},

@@ -176,3 +176,21 @@ describe('parseManifestText on control characters', () => {
     expect(documents[0]!.object.data).toEqual({x: '\u001b\t'})
   })
 })
+
+describe('readManifests on a file of very many bad documents', () => {
+  it('lists the first 20 problems of a file and counts the rest, without overflowing the stack', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kcluster-manifests-'))
+    try {
+      // 200,000 problems overflowed the stack when spread into push(); kubectl reports one per file.
+      await writeFile(path.join(dir, 'many.yaml'), 'a: 1\n---\n'.repeat(200_000))
+      await writeFile(path.join(dir, 'z.yaml'), cm('after'))
+      const {documents, problems} = await readManifests([dir])
+      expect(documents.map((d) => d.object.metadata.name)).toEqual(['after'])
+      expect(problems).toHaveLength(21)
+      expect(problems.slice(0, 20).map((p) => p.line)).toEqual(Array.from({length: 20}, (_, i) => 1 + 2 * i))
+      expect(problems[20]).toMatchObject({source: path.join(dir, 'many.yaml'), message: '199980 more problem(s) in this file, not shown'})
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  }, 30_000)
+})
