@@ -58,7 +58,19 @@ function apiMessage(error: KubeApiError): string {
     const fields = conflicts.map((c) => `${c.field ?? '?'} (${c.message ?? 'owned by another manager'})`).join(', ')
     return `field ownership conflict: ${fields}`
   }
-  return error.message
+  return shorten(error.message)
+}
+
+const MAX_MESSAGE = 1500
+
+/**
+ * The API server quotes the whole patch in some errors (`patch: Invalid value: "{...}": json: cannot
+ * unmarshal ...`, as kube-apiserver does), megabytes for a large object; the reason is at the end.
+ */
+export function shorten(message: string): string {
+  if (message.length <= MAX_MESSAGE) return message
+  const cut = message.length - 1000 - 400
+  return `${message.slice(0, 1000)} … (${cut} characters cut) … ${message.slice(-400)}`
 }
 
 function apiFix(error: KubeApiError): string {

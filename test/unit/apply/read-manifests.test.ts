@@ -110,3 +110,87 @@ describe('readManifests', () => {
     expect(problems[0]!.message).toContain('no .yaml, .yml or .json files')
   })
 })
+
+describe('parseManifestText on hostile input', () => {
+  it('refuses JSON with a trailing comma, as kubectl does, naming the line', () => {
+    const {documents, problems} = parseManifestText('{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "metadata": {"name": "c"},\n}\n', 'c.json', true)
+    expect(documents).toEqual([])
+    expect(problems).toEqual([expect.objectContaining({source: 'c.json', line: 5, message: expect.stringMatching(/^JSON syntax error/)})])
+  })
+
+  it('reads a stream of JSON objects, each with its line, and reports the bad one among them', () => {
+    const cmJson = (name: string) => JSON.stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name}})
+    const {documents, problems} = parseManifestText(`${cmJson('a')}\n${cmJson('b').replace('{"a', '{,"a')}\n\n${cmJson('c')}\n`, 's.json', true)
+    expect(documents.map((d) => [d.object.metadata.name, d.line])).toEqual([['a', 1], ['c', 4]])
+    expect(problems.map((p) => p.line)).toEqual([2])
+  })
+
+  it('gives the line of each item of a JSON List', () => {
+    const text = '{"apiVersion": "v1", "kind": "List", "items": [\n  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}},\n  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}\n]}\n'
+    expect(parseManifestText(text, 'l.json', true).documents.map((d) => d.line)).toEqual([2, 3])
+  })
+
+  it('still reads a .json file that holds YAML, as kubectl does', () => {
+    expect(parseManifestText(cm('y'), 'y.json', true).documents).toHaveLength(1)
+  })
+
+  it('says a document nests too deeply instead of calling a stack overflow a syntax error', () => {
+    for (const [text, json] of [[`${cm('d')}data:\n  x: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, false], [`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d","labels":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}}`, true]] as const) {
+      const {documents, problems} = parseManifestText(text, 'deep', json)
+      expect(documents).toEqual([])
+      expect(problems).toEqual([expect.objectContaining({message: expect.stringContaining('nests too deeply')})])
+    }
+  })
+})
+
+describe('readManifests on special files', () => {
+  it('skips a subdirectory named like a manifest, as kubectl apply -f dir does', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kcluster-manifests-'))
+    try {
+      await writeFile(path.join(dir, 'a.yaml'), cm('a'))
+      await mkdir(path.join(dir, 'b.yaml'))
+      const {documents, problems} = await readManifests([dir])
+      expect(problems).toEqual([])
+      expect(documents.map((d) => d.object.metadata.name)).toEqual(['a'])
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('answers -f /dev/zero at once as a binary file', async () => {
+    const {problems} = await readManifests(['/dev/zero'])
+    expect(problems).toEqual([expect.objectContaining({source: '/dev/zero', message: expect.stringContaining('binary file')})])
+  })
+})
+
+describe('parseManifestText on control characters', () => {
+  it('refuses text with a control character (as kubectl does), naming its line, instead of reading it as a string', () => {
+    const {documents, problems} = parseManifestText(`${cm('a')}data:\n  x: "\x1b[31m"\n`, 'esc.yaml')
+    expect(documents).toEqual([])
+    expect(problems).toEqual([expect.objectContaining({source: 'esc.yaml', line: 6, message: expect.stringContaining('control character 0x1b')})])
+  })
+
+  it('accepts tabs, CR LF line ends and an escaped control character', () => {
+    const {documents, problems} = parseManifestText(`${cm('a')}data:\r\n  x: "\\u001b\t"\r\n`, 'ok.yaml')
+    expect(problems).toEqual([])
+    expect(documents[0]!.object.data).toEqual({x: '\u001b\t'})
+  })
+})
+
+describe('readManifests on a file of very many bad documents', () => {
+  it('lists the first 20 problems of a file and counts the rest, without overflowing the stack', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kcluster-manifests-'))
+    try {
+      // 200,000 problems overflowed the stack when spread into push(); kubectl reports one per file.
+      await writeFile(path.join(dir, 'many.yaml'), 'a: 1\n---\n'.repeat(200_000))
+      await writeFile(path.join(dir, 'z.yaml'), cm('after'))
+      const {documents, problems} = await readManifests([dir])
+      expect(documents.map((d) => d.object.metadata.name)).toEqual(['after'])
+      expect(problems).toHaveLength(21)
+      expect(problems.slice(0, 20).map((p) => p.line)).toEqual(Array.from({length: 20}, (_, i) => 1 + 2 * i))
+      expect(problems[20]).toMatchObject({source: path.join(dir, 'many.yaml'), message: '199980 more problem(s) in this file, not shown'})
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  }, 30_000)
+})
