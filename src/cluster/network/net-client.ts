@@ -91,13 +91,25 @@ export class NetClient {
   }
 }
 
+/**
+ * How long a connection attempt may take. kcluster-net answers at once when it runs; when its
+ * container is gone (an engine restart) nothing on the bridge answers the SYN, and without a bound the
+ * kernel's retries would hold the reconnection for two minutes.
+ */
+const CONNECT_TIMEOUT_MS = 3_000
+
 function open(host: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({host, port})
+    const timer = setTimeout(() => socket.destroy(new Error(`connect ${host}:${port}: timed out after ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS)
     socket.once('connect', () => {
+      clearTimeout(timer)
       socket.removeListener('error', reject)
       resolve(socket)
     })
-    socket.once('error', reject)
+    socket.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
   })
 }
