@@ -7,6 +7,16 @@
 # against an engine other work depends on: every container on it stops.
 set -euo pipefail
 here=$(dirname "$0")
+# An engine systemd runs is restarted by systemd: a dockerd started beside it would fight its unit.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker 2>/dev/null; then
+  systemctl restart docker
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && { echo "docker: engine restarted (systemctl restart docker)"; exit 0; }
+    sleep 0.5
+  done
+  echo "dockerd-restart: the engine does not answer 30 s after systemctl restart docker" >&2
+  exit 1
+fi
 pid=$(cat /var/run/docker.pid 2>/dev/null || pidof dockerd || true)
 if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
   echo "dockerd-restart: no running dockerd found (/var/run/docker.pid, pidof dockerd)" >&2
