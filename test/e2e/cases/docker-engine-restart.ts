@@ -165,6 +165,8 @@ export function dockerEngineRestartCases(cluster: () => E2ECluster): void {
     const report = JSON.parse(status.stdout)
     expect(report.state, status.stdout).toBe('Running')
     expect(report.components.filter((c: {healthy: boolean}) => !c.healthy)).toEqual([])
+    // kcluster-net among them: connected again to the control plane.
+    expect(report.components.find((c: {name: string}) => c.name === 'kcluster-net')).toMatchObject({healthy: true, message: expect.stringMatching(/^connected to /)})
     expect(report.nodes).toEqual([{name: k.name, ready: true}])
     // The instance from before the restart is the one `kubectl logs --previous` reads.
     const previous = await k.kubectl(['logs', '-n', NS, after[0]!.name, '--previous'])
