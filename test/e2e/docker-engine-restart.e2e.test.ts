@@ -2,7 +2,9 @@
 // Docker engine (scripts/dockerd-restart.sh), which stops every container on it, so it runs only
 // where that is expected: under CI=true (CI owns its engine; a missing engine fails there) or with
 // KCLUSTER_TEST_ENGINE_RESTART=1. It never runs beside another Docker test: vitest.config.ts leaves it
-// out of the main run and vitest.engine.config.ts runs it alone, after it (`npm test`).
+// out of the main run and vitest.engine.config.ts runs it alone, after it (`npm test`). Bounded: at
+// most 45 s to start the cluster, 100 s for the case (an engine restart takes about 5 s, the pods
+// about 10 s more) and 30 s to delete it, under 3 minutes in all.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {engine} from '../support/docker-engine.js'
 import {startE2ECluster, type E2ECluster} from './harness.js'
@@ -32,11 +34,11 @@ describe.runIf(!why)('kcluster on Docker across a restart of the Docker engine',
   let cluster: E2ECluster | undefined
   beforeAll(async () => {
     cluster = await startE2ECluster('docker')
-  }, 120_000)
+  }, 45_000)
   afterAll(async () => {
     if (!cluster) return
     await cluster.destroy()
     await expectNothingLeft(cluster.name)
-  }, 60_000)
+  }, 30_000)
   dockerEngineRestartCases(() => cluster!)
 })

@@ -122,7 +122,7 @@ export function dockerEngineRestartCases(cluster: () => E2ECluster): void {
     expect(names).toContain(await eventually(() => hostGet('127.0.0.1', nodePort), 'the NodePort answering before the restart'))
     const appsBefore = new Map((await clusterContainers(k)).filter((c) => c.role === 'app').map((c) => [c.podUid, c.id]))
 
-    const restarted = await execa(join(REPO, 'scripts/dockerd-restart.sh'), {reject: false, all: true, timeout: 90_000})
+    const restarted = await execa(join(REPO, 'scripts/dockerd-restart.sh'), {reject: false, all: true, timeout: 60_000})
     expect(restarted.exitCode, restarted.all).toBe(0)
 
     // The same pods (no replacement: the ReplicaSet had nothing to do), each container restarted once.
@@ -132,7 +132,7 @@ export function dockerEngineRestartCases(cluster: () => E2ECluster): void {
         return list.length === REPLICAS && list.every((p) => p.phase === 'Running' && p.ready && p.restarts >= 1) ? list : undefined
       },
       'every pod Running and Ready again, restarted',
-      90_000,
+      60_000,
       500,
     )
     expect(after.map(({name, uid, ip}) => ({name, uid, ip}))).toEqual(before.map(({name, uid, ip}) => ({name, uid, ip})))
@@ -171,5 +171,5 @@ export function dockerEngineRestartCases(cluster: () => E2ECluster): void {
     // The instance from before the restart is the one `kubectl logs --previous` reads.
     const previous = await k.kubectl(['logs', '-n', NS, after[0]!.name, '--previous'])
     expect(previous.exitCode, previous.stderr).toBe(0)
-  }, 170_000)
+  }, 100_000)
 }
