@@ -9,17 +9,7 @@ if ! docker info >/dev/null 2>&1; then
     apt-get update -qq >/dev/null
     apt-get install -y -qq docker.io >/dev/null
   fi
-  mkdir -p /var/log
-  nohup dockerd --host unix:///var/run/docker.sock >/var/log/dockerd.log 2>&1 &
-  for _ in $(seq 1 60); do
-    docker info >/dev/null 2>&1 && break
-    sleep 0.5
-  done
-  if ! docker info >/dev/null 2>&1; then
-    echo "docker: engine did not start; last lines of /var/log/dockerd.log:" >&2
-    tail -20 /var/log/dockerd.log >&2 || true
-    exit 1
-  fi
+  "$(dirname "$0")/dockerd-start.sh"
 fi
 echo "docker: $(docker version --format '{{.Server.Version}}') answering"
 

@@ -12,6 +12,8 @@ export interface ClusterStatusInput {
   controllersRunning: number
   /** The built-in ingress controller's listeners (absent: no ingress controller, as on the simulated runtime). */
   ingress?: IngressListeners
+  /** Components beyond the built-in four (kcluster-net on Docker). */
+  extraComponents?: Array<{name: string; healthy: boolean; message?: string}>
 }
 
 export async function clusterStatus(input: ClusterStatusInput) {
@@ -36,6 +38,7 @@ export async function clusterStatus(input: ClusterStatusInput) {
       {name: 'apiserver', healthy: true},
       {name: 'controllers', healthy: input.controllersRunning > 0, message: `${input.controllersRunning} running`},
       {name: 'node-agent', healthy: nodes.some((n) => n.ready)},
+      ...(input.extraComponents ?? []),
     ],
     nodes,
     objectCounts,

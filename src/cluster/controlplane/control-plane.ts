@@ -149,6 +149,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let stopRuntimeEvents = () => undefined as unknown
   let stopPodSync: () => Promise<unknown> = async () => undefined
   let stopInClusterNetwork = () => undefined as unknown
+  let networkHealth: (() => {name: string; healthy: boolean; message: string}) | undefined
   try {
     server = await startApiServer({
       port: opts.port,
@@ -163,7 +164,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       ],
       onRequest: memoryTrim.touch,
       clusterStatus: () =>
-        clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length, ingress: ingressListenersOf(controllers)}),
+        clusterStatus({name: opts.name, driver: opts.driver, startedAt: rfc3339(startedAt), apiURL: server!.url, registry, controllersRunning: controllers.length, ingress: ingressListenersOf(controllers), extraComponents: networkHealth ? [networkHealth()] : []}),
     })
     const newCluster = (await registry.list(find('Node'))).items.length === 0
     await bootstrapObjects(registry, {apiPort: server.port, apiAddress: addressing.hostAddress, serviceCIDR: addressing.serviceCIDR, clusterDnsIP: clusterDnsAddress(nodeRuntime, addressing)})
@@ -196,6 +197,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // Before pod sync: the pods' resolv.conf points at the DNS kcluster-net answers.
     const inClusterNetwork = await startInClusterNetwork({nodeRuntime, addressing, stateDir: opts.stateDir, informers, clock})
     stopInClusterNetwork = () => inClusterNetwork?.stop()
+    networkHealth = inClusterNetwork && (() => inClusterNetwork.health())
     podInformer.addIndexer(NODE_NAME_INDEX, nodeNameIndex)
     // The agent wakes a pod when one of its container starts ends; podSync exists by then.
     const wakePod = (key: {namespace?: string; name: string}) => podSync.enqueue(key)

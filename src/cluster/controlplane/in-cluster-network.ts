@@ -15,8 +15,17 @@ import type {NodeRuntime} from './create-runtime.js'
 
 export interface InClusterNetwork {
   dns: ClusterDns
+  /** kcluster-net as a `kcluster status` component. */
+  health(): {name: string; healthy: boolean; message: string}
   stop(): void
 }
+
+/**
+ * How long kcluster-net may be unreachable before `kcluster status` calls it unhealthy: it is made
+ * and connected within a second or two of a start (or of the engine coming back), and a status
+ * asked in that moment should not read Degraded.
+ */
+export const NET_UNREACHABLE_GRACE_MS = 10_000
 
 export async function startInClusterNetwork(opts: {
   nodeRuntime: NodeRuntime
@@ -42,7 +51,15 @@ export async function startInClusterNetwork(opts: {
     },
   })
   await controller.start()
-  return {dns: {nameserver: dnsIP, zone: CLUSTER_ZONE}, stop: () => controller.stop()}
+  return {dns: {nameserver: dnsIP, zone: CLUSTER_ZONE}, health: () => netComponent(controller.connection(), opts.clock.now()), stop: () => controller.stop()}
+}
+
+/** kcluster-net's control connection as a status component: unhealthy once it has been down longer than the grace. */
+export function netComponent(connection: ReturnType<NetworkController['connection']>, now: Date): {name: string; healthy: boolean; message: string} {
+  if (connection.connected) return {name: 'kcluster-net', healthy: true, message: `connected to ${connection.target}`}
+  const downMs = now.getTime() - connection.since.getTime()
+  const why = connection.lastError ? ` (${connection.lastError})` : ''
+  return {name: 'kcluster-net', healthy: downMs < NET_UNREACHABLE_GRACE_MS, message: `not connected for ${Math.floor(downMs / 1000)}s${why}: ClusterIPs and cluster DNS do not answer`}
 }
 
 /** The cluster DNS Service's address where kcluster-net can serve it, else undefined. */

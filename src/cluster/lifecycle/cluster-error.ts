@@ -11,6 +11,7 @@ export type ClusterErrorCode =
   | 'ApiError' // the API server refused a request
   | 'Unreachable' // the API server did not answer
   | 'PartialFailure' // some manifests applied, some did not
+  | 'DeleteIncomplete' // `kcluster delete` could not remove everything (a Docker network); running it again finishes
 
 export class ClusterError extends Error {
   override name = 'ClusterError'

@@ -1,6 +1,7 @@
 // `kcluster delete`: stop the control plane if it runs, remove the state directory, and take the
 // cluster's entries out of the kubeconfig `start` wrote to (and out of today's $KUBECONFIG, if different).
 import {access} from 'node:fs/promises'
+import type Dockerode from 'dockerode'
 import {kubeconfigPath} from '../kubeconfig/kubeconfig-file.js'
 import {removeFromKubeconfig} from '../kubeconfig/remove.js'
 import {ClusterError} from './cluster-error.js'
@@ -18,7 +19,16 @@ export interface DeleteResult {
   kubeconfigs: string[]
 }
 
-export async function deleteCluster(name: string, options: {home?: string; env?: NodeJS.ProcessEnv} & StopOptions = {}): Promise<DeleteResult> {
+export interface DeleteOptions extends StopOptions {
+  home?: string
+  env?: NodeJS.ProcessEnv
+  /** The engine client for a Docker cluster's containers and network; the default one reads DOCKER_HOST or the socket. */
+  docker?: Dockerode
+  /** Pause between network removal rounds (tests make it 0). */
+  networkRetryDelayMs?: number
+}
+
+export async function deleteCluster(name: string, options: DeleteOptions = {}): Promise<DeleteResult> {
   const paths = statePaths(name, options.home)
   const exists = await access(paths.dir).then(() => true, () => false)
   // A config that cannot be read must not block deleting the cluster it belongs to.
@@ -30,8 +40,16 @@ export async function deleteCluster(name: string, options: {home?: string; env?:
   const stop = exists ? await stopControlPlane(paths.pid, name, options) : undefined
   // Docker clusters leave containers, a network and the pause image behind the control plane.
   if (config?.driver === 'docker') {
-    const {removeEverything} = await import('../runtime/docker/index.js')
-    await removeEverything(name)
+    const {removeEverything, describeNetworksLeft} = await import('../runtime/docker/index.js')
+    const removed = await removeEverything(name, {docker: options.docker, networkRemoval: {delayMs: options.networkRetryDelayMs}})
+    if (removed.networksLeft.length > 0) {
+      // The state dir stays, so that `kcluster delete` run again (once the engine lets go) finds the network.
+      const {message, fix} = describeNetworksLeft(removed.networksLeft, `kcluster delete --name ${name}`)
+      throw new ClusterError('DeleteIncomplete', `cluster "${name}" was not completely deleted: ${message}`, {
+        why: 'the engine still lists an endpoint on the network, after every endpoint was disconnected by force and the removal retried; Docker 20.10 keeps such phantom endpoints of removed containers until it restarts',
+        fix,
+      })
+    }
   }
   if (exists) await removeStateDir(paths)
 

@@ -27,8 +27,20 @@ export class NetClient {
   private closed = false
   private readonly abort = new AbortController()
   private connecting?: Promise<void>
+  /** When the connection was last lost (or the client made), while not connected; undefined while connected. */
+  private downSince?: Date
+  private lastError?: string
 
-  constructor(private readonly opts: NetClientOptions) {}
+  constructor(private readonly opts: NetClientOptions) {
+    this.downSince = opts.clock.now()
+  }
+
+  /** Whether a connection to kcluster-net is open, and if not, since when and why (`kcluster status`). */
+  connection(): {connected: true; target: string} | {connected: false; since: Date; lastError?: string} {
+    const socket = this.socket
+    if (socket) return {connected: true, target: `${socket.remoteAddress}:${socket.remotePort}`}
+    return {connected: false, since: this.downSince ?? this.opts.clock.now(), ...(this.lastError && {lastError: this.lastError})}
+  }
 
   /** Sends `state` now if connected, else once connected. */
   send(state: NetState): void {
@@ -53,6 +65,7 @@ export class NetClient {
         this.retryMs = RETRY_MIN_MS
         break
       } catch (error) {
+        this.lastError = (error as Error).message
         this.log.debug({err: error}, 'kcluster-net not reachable yet')
         await this.opts.clock.sleep(this.retryMs, this.abort.signal).catch(() => undefined)
         this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS)
@@ -63,6 +76,8 @@ export class NetClient {
 
   private attach(socket: Socket): void {
     this.socket = socket
+    this.downSince = undefined
+    this.lastError = undefined
     this.write({token: this.opts.token})
     if (this.latest) this.write({state: this.latest, generation: this.generation})
     let buffered = ''
@@ -81,7 +96,10 @@ export class NetClient {
     })
     socket.on('error', (error) => this.log.debug({err: error}, 'kcluster-net connection failed'))
     socket.on('close', () => {
-      if (this.socket === socket) this.socket = undefined
+      if (this.socket === socket) {
+        this.socket = undefined
+        this.downSince = this.opts.clock.now()
+      }
       if (!this.closed && this.latest) this.connecting ??= this.connect()
     })
   }
@@ -91,13 +109,25 @@ export class NetClient {
   }
 }
 
+/**
+ * How long a connection attempt may take. kcluster-net answers at once when it runs; when its
+ * container is gone (an engine restart) nothing on the bridge answers the SYN, and without a bound the
+ * kernel's retries would hold the reconnection for two minutes.
+ */
+const CONNECT_TIMEOUT_MS = 3_000
+
 function open(host: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({host, port})
+    const timer = setTimeout(() => socket.destroy(new Error(`connect ${host}:${port}: timed out after ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS)
     socket.once('connect', () => {
+      clearTimeout(timer)
       socket.removeListener('error', reject)
       resolve(socket)
     })
-    socket.once('error', reject)
+    socket.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
   })
 }

@@ -44,6 +44,11 @@ export class NetworkController {
     this.schedule()
   }
 
+  /** The control connection to kcluster-net, as NetClient.connection() reports it. */
+  connection(): ReturnType<NetClient['connection']> {
+    return this.client.connection()
+  }
+
   stop(): void {
     clearTimeout(this.timer)
     for (const release of this.releases.splice(0)) release()

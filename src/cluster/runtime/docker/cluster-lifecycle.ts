@@ -1,9 +1,9 @@
 // Whole-cluster operations for `kcluster stop` and `kcluster delete`, driven by labels alone so they
 // work without a control plane (after a crash, or from another process).
 import Docker from 'dockerode'
-import {clusterNetworkName} from './cluster-network.js'
 import {tolerating} from './errors.js'
-import {LABEL, labelFilter, type ContainerRole} from './labels.js'
+import {labelFilter, type ContainerRole} from './labels.js'
+import {removeClusterNetworks, type NetworkLeft, type NetworkRemovalOptions} from './network-removal.js'
 import {PAUSE_IMAGE} from './pause-image.js'
 
 export interface ClusterLifecycleOptions {
@@ -29,18 +29,28 @@ export async function stopAllContainers(cluster: string, opts: ClusterLifecycleO
   return {stopped: apps + sandboxes + net}
 }
 
-/** Removes every container and network of the cluster, and the pause image once no cluster uses it. */
-export async function removeEverything(cluster: string, opts: Omit<ClusterLifecycleOptions, 'graceSeconds'> = {}): Promise<{containers: number; networks: number; pauseImageRemoved: boolean}> {
+export interface RemovedEverything {
+  containers: number
+  networks: number
+  /** Networks still there after every endpoint was disconnected and the removal retried (a phantom endpoint). */
+  networksLeft: NetworkLeft[]
+  pauseImageRemoved: boolean
+}
+
+/**
+ * Removes every container and network of the cluster, and the pause image once no cluster uses it.
+ * A network that cannot be removed is reported in `networksLeft`, not thrown: the rest goes regardless.
+ */
+export async function removeEverything(cluster: string, opts: Omit<ClusterLifecycleOptions, 'graceSeconds'> & {networkRemoval?: NetworkRemovalOptions} = {}): Promise<RemovedEverything> {
   const docker = opts.docker ?? new Docker()
   const containers = await docker.listContainers({all: true, filters: {label: labelFilter(cluster)}})
   await Promise.all(containers.map((c) => tolerating([404, 409], () => docker.getContainer(c.Id).remove({force: true, v: true}))))
-  const networks = (await docker.listNetworks({filters: {label: [`${LABEL.cluster}=${cluster}`]}})).filter((n) => n.Name === clusterNetworkName(cluster))
-  await Promise.all(networks.map((n) => tolerating([404], () => docker.getNetwork(n.Id).remove())))
+  const networks = await removeClusterNetworks(docker, cluster, opts.networkRemoval)
   const otherSandboxes = await docker.listContainers({all: true, filters: {label: labelFilter(undefined, 'sandbox')}})
   let pauseImageRemoved = false
   if (otherSandboxes.length === 0) {
     // 409: a container outside kcluster's labels uses it; leave it.
     pauseImageRemoved = (await tolerating([404, 409], () => docker.getImage(PAUSE_IMAGE).remove())) !== undefined
   }
-  return {containers: containers.length, networks: networks.length, pauseImageRemoved}
+  return {containers: containers.length, networks: networks.removed, networksLeft: networks.left, pauseImageRemoved}
 }

@@ -1,6 +1,7 @@
 // The Docker runtime's public surface, for the runtime table and the lifecycle commands.
 export {DockerRuntime, type DockerRuntimeOptions} from './docker-runtime.js'
-export {stopAllContainers, removeEverything, type ClusterLifecycleOptions} from './cluster-lifecycle.js'
+export {stopAllContainers, removeEverything, type ClusterLifecycleOptions, type RemovedEverything} from './cluster-lifecycle.js'
+export {describeNetworksLeft, type NetworkLeft} from './network-removal.js'
 export {dockerAvailability, type Availability} from './availability.js'
 export {DockerRuntimeError, type DockerRuntimeErrorCode} from './errors.js'
 export {PAUSE_IMAGE, PAUSE_VERSION} from './pause-image.js'

@@ -12,6 +12,7 @@ import type Dockerode from 'dockerode'
 import {execa} from 'execa'
 import {NET_CONTROL_PORT} from '../../network/net-protocol.js'
 import {DockerRuntimeError, engineStatus, tolerating} from './errors.js'
+import {createPastPhantom, engineAway} from './engine-faults.js'
 import {LABEL} from './labels.js'
 import {PAUSE_IMAGE} from './pause-image.js'
 
@@ -51,9 +52,8 @@ export async function ensureNetContainer(opts: NetContainerOptions): Promise<Net
   const config = createHash('sha256').update(JSON.stringify({binds, token: opts.token, ip: opts.ip, network: opts.network, node: process.version})).digest('hex').slice(0, 16)
   const name = netContainerName(cluster)
   const existing = await tolerating([404], () => docker.getContainer(name).inspect())
-  if (existing && existing.Config.Labels?.[CONFIG_LABEL] === config) {
-    if (!existing.State.Running) await tolerating([304], () => docker.getContainer(name).start())
-  } else {
+  const adopted = existing?.Config.Labels?.[CONFIG_LABEL] === config && (existing.State.Running || (await startedAgain(docker, name)))
+  if (!adopted) {
     if (existing) await tolerating([404, 409], () => docker.getContainer(name).remove({force: true}))
     await opts.ensurePauseImage()
     await create(opts, name, binds, config)
@@ -62,6 +62,22 @@ export async function ensureNetContainer(opts: NetContainerOptions): Promise<Net
   const ip = info.NetworkSettings.Networks?.[opts.network]?.IPAddress
   if (!ip) throw new DockerRuntimeError(`${name} has no address on ${opts.network}`, 'NetContainerError')
   return {id: info.Id, ip, controlPort: NET_CONTROL_PORT}
+}
+
+/**
+ * Starts the stopped kcluster-net again. False when it cannot start again and is to be made anew: it
+ * holds no state (the control plane sends it everything on connecting), and after an engine restart a
+ * start can fail for good ("task ...: already exists"). An engine that does not answer is thrown, to be
+ * retried: nothing is gained by a new container then.
+ */
+async function startedAgain(docker: Dockerode, name: string): Promise<boolean> {
+  try {
+    await tolerating([304], () => docker.getContainer(name).start())
+    return true
+  } catch (error) {
+    if (engineAway(error)) throw error
+    return false
+  }
 }
 
 async function create(opts: NetContainerOptions, name: string, binds: string[], config: string): Promise<void> {
@@ -78,11 +94,11 @@ async function create(opts: NetContainerOptions, name: string, binds: string[], 
   try {
     let container
     try {
-      container = await opts.docker.createContainer(options(opts.ip))
+      container = await createPastPhantom(opts.docker, name, () => opts.docker.createContainer(options(opts.ip)))
     } catch (error) {
       // The wanted address is taken (a pod got it): any address on the network does.
       if (!opts.ip || engineStatus(error) === 404) throw error
-      container = await opts.docker.createContainer(options())
+      container = await createPastPhantom(opts.docker, name, () => opts.docker.createContainer(options()))
     }
     await container.start()
   } catch (error) {

@@ -33,14 +33,15 @@ export class PodAddressPool {
   /**
    * A free address of the pod range, or none (Docker then chooses) on a network made by an earlier
    * kcluster, whose subnet Docker picked itself: fixed addresses need a user-configured subnet.
+   * `preferred` (the address of a sandbox being made again) is taken when it is in the range and free.
    */
-  lease(): Promise<AddressLease> {
-    const next = this.queue.then(() => this.choose())
+  lease(preferred?: string): Promise<AddressLease> {
+    const next = this.queue.then(() => this.choose(preferred))
     this.queue = next.catch(() => undefined)
     return next
   }
 
-  private async choose(): Promise<AddressLease> {
+  private async choose(preferred?: string): Promise<AddressLease> {
     this.range ??= clusterIpam(this.docker, this.cluster).then((ipam) => ipam?.ipRange)
     const ipRange = await this.range.catch((error) => {
       this.range = undefined
@@ -52,6 +53,10 @@ export class PodAddressPool {
     }
     const range = Cidr.parse(ipRange)
     const taken = await this.takenAddresses()
+    if (preferred && range.contains(preferred) && !taken.has(preferred) && !this.pending.has(preferred)) {
+      this.pending.add(preferred)
+      return {ip: preferred, release: () => this.pending.delete(preferred)}
+    }
     // Offsets 0 and 1 are the network and its gateway; the top two, kcluster-net and the range's end.
     const first = 2
     const count = range.size - 4

@@ -10,6 +10,8 @@ import {sandboxCreateOptions} from './create-options.js'
 import {DockerRuntimeError, engineStatus, tolerating} from './errors.js'
 import {LABEL, labelFilter} from './labels.js'
 import {isAddressInUse, type PodAddressPool} from './pod-addresses.js'
+import {cannotStartAgain, createPastPhantom} from './engine-faults.js'
+import {sandboxContainerName} from './container-names.js'
 
 type PodIdentity = Pick<ContainerSpec, 'namespace' | 'podName' | 'podUid'>
 
@@ -42,31 +44,37 @@ export function sandboxIP(info: ContainerInfo): string | undefined {
 
 export async function ensureSandbox(deps: SandboxDeps, pod: PodIdentity): Promise<Sandbox> {
   const existing = await running(deps, pod)
-  if (existing) return existing
+  if (existing.sandbox) return existing.sandbox
   await deps.ensurePauseImage()
   await ensureClusterNetwork(deps.docker, deps.cluster, deps.preferredSubnet)
+  // A sandbox made again keeps the address of the one it replaces: the pod's IP does not change.
+  let address = existing.replacedAddress
   for (let attempt = 1; ; attempt++) {
     try {
-      await createAndStart(deps, pod)
+      await createAndStart(deps, pod, address)
       break
     } catch (error) {
       // 409: another process created this pod's sandbox at the same moment; use theirs.
       if (engineStatus(error) === 409) break
       // A container kcluster does not know holds the address: take the next one.
-      if (isAddressInUse(error) && attempt < MAX_ADDRESS_ATTEMPTS) continue
+      if (isAddressInUse(error) && attempt < MAX_ADDRESS_ATTEMPTS) {
+        address = undefined
+        continue
+      }
       throw new DockerRuntimeError(`create the sandbox of pod ${pod.namespace}/${pod.podName}: ${(error as Error).message}`, 'SandboxError', {cause: error})
     }
   }
   const created = await running(deps, pod)
-  if (!created) throw new DockerRuntimeError(`the sandbox of pod ${pod.namespace}/${pod.podName} is not running`, 'SandboxError')
-  return created
+  if (!created.sandbox) throw new DockerRuntimeError(`the sandbox of pod ${pod.namespace}/${pod.podName} is not running`, 'SandboxError')
+  return created.sandbox
 }
 
 const MAX_ADDRESS_ATTEMPTS = 3
 
-async function createAndStart(deps: SandboxDeps, pod: PodIdentity): Promise<void> {
-  let lease = await deps.addresses.lease()
-  const create = () => deps.docker.createContainer(sandboxCreateOptions(deps.cluster, clusterNetworkName(deps.cluster), pod, lease.ip))
+async function createAndStart(deps: SandboxDeps, pod: PodIdentity, address?: string): Promise<void> {
+  let lease = await deps.addresses.lease(address)
+  const name = sandboxContainerName(pod)
+  const create = () => createPastPhantom(deps.docker, name, () => deps.docker.createContainer(sandboxCreateOptions(deps.cluster, clusterNetworkName(deps.cluster), pod, lease.ip)))
   try {
     // 404: the pause image or the network went away since we checked (`kcluster delete` of another
     // cluster removes the image when it holds the last sandbox); make both again, once.
@@ -76,7 +84,7 @@ async function createAndStart(deps: SandboxDeps, pod: PodIdentity): Promise<void
       await ensureClusterNetwork(deps.docker, deps.cluster, deps.preferredSubnet)
       deps.addresses.forget()
       lease.release()
-      lease = await deps.addresses.lease()
+      lease = await deps.addresses.lease(address)
       return create()
     })
     try {
@@ -100,21 +108,32 @@ export async function removeSandboxIfUnused(docker: Dockerode, cluster: string, 
   return sandboxes.length > 0
 }
 
-/** The pod's sandbox, started again if it was stopped (after `kcluster stop` or a reboot). */
-async function running(deps: SandboxDeps, pod: PodIdentity): Promise<Sandbox | undefined> {
+/**
+ * The pod's running sandbox, started again if it was stopped (after `kcluster stop`, a reboot or an
+ * engine restart). A stopped one that cannot start again (cannotStartAgain) is removed, and its fixed
+ * address returned for the one made in its place; any other failure (the engine going down) is thrown,
+ * for the caller to retry: removing the sandbox then would give the pod a new IP for nothing.
+ */
+async function running(deps: SandboxDeps, pod: PodIdentity): Promise<{sandbox?: Sandbox; replacedAddress?: string}> {
   const found = await listSandboxes(deps.docker, deps.cluster, pod.podUid)
   const up = found.find((s) => s.State === 'running')
-  if (up) return {id: up.Id, ip: sandboxIP(up)}
+  if (up) return {sandbox: {id: up.Id, ip: sandboxIP(up)}}
   const stopped = found[0]
-  if (!stopped) return undefined
+  if (!stopped) return {}
   try {
     await tolerating([304], () => deps.docker.getContainer(stopped.Id).start())
-  } catch {
-    // It cannot run again (its network was removed, say): replace it. Its pod's containers are dead anyway.
+  } catch (error) {
+    if (!cannotStartAgain(error)) throw new DockerRuntimeError(`start the sandbox of pod ${pod.namespace}/${pod.podName} again: ${(error as Error).message}`, 'SandboxError', {cause: error})
     await tolerating([404, 409], () => deps.docker.getContainer(stopped.Id).remove({force: true}))
-    return undefined
+    return {replacedAddress: isAddressInUse(error) ? undefined : fixedAddress(stopped)}
   }
   const info = await deps.docker.getContainer(stopped.Id).inspect()
   const ip = Object.values(info.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress
-  return {id: stopped.Id, ip: ip || undefined}
+  return {sandbox: {id: stopped.Id, ip: ip || undefined}}
+}
+
+/** The address the sandbox was created with (kept while it is stopped, unlike its IPAddress). */
+function fixedAddress(info: ContainerInfo): string | undefined {
+  const endpoints = Object.values(info.NetworkSettings?.Networks ?? {}) as Array<{IPAMConfig?: {IPv4Address?: string} | null}>
+  return endpoints.find((n) => n.IPAMConfig?.IPv4Address)?.IPAMConfig?.IPv4Address || undefined
 }

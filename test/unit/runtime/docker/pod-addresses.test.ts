@@ -44,3 +44,14 @@ describe('PodAddressPool', () => {
     expect(isAddressInUse(new Error('(HTTP code 404) no such container'))).toBe(false)
   })
 })
+
+describe('PodAddressPool, for a sandbox made again', () => {
+  it('hands out the preferred address when it is free, and the next free one when it is taken or pending', async () => {
+    const pool = new PodAddressPool(engineWith([{ip: '10.200.0.2', fixed: '10.200.0.2'}]), 'dev')
+    const kept = await pool.lease('10.200.0.9')
+    expect(kept.ip).toBe('10.200.0.9')
+    expect((await pool.lease('10.200.0.9')).ip).toBe('10.200.0.3')
+    expect((await pool.lease('10.200.0.2')).ip).toBe('10.200.0.4')
+    expect((await pool.lease('10.201.0.9')).ip).toBe('10.200.0.5')
+  })
+})
