@@ -1,4 +1,6 @@
-import {describe, expect, it} from 'vitest'
+import {setFlagsFromString} from 'node:v8'
+import {runInNewContext} from 'node:vm'
+import {beforeEach, describe, expect, it} from 'vitest'
 import {startIdleMemoryTrim} from '../../../src/cluster/controlplane/idle-memory-trim.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -28,6 +30,13 @@ async function busyFor(ms: number): Promise<void> {
 }
 
 describe('idle memory trim', () => {
+  // The trim measures growth from the heap it finds at start: start each test from a collected heap,
+  // not one holding the garbage of the test before (a GC of V8's own could then shrink it below that).
+  beforeEach(() => {
+    setFlagsFromString('--expose-gc')
+    ;(runInNewContext('gc') as () => void)()
+  })
+
   it('collects a grown heap once requests have stopped', async () => {
     const trim = startIdleMemoryTrim({intervalMs: 20, quietMs: 50, slackBytes: 1, busyUtilization: 0.6})
     try {
