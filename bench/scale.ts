@@ -22,6 +22,13 @@ const profile = process.argv.includes('--cpu-prof')
 const cp = await startChildControlPlane({SCALE_NODE_MAX_PODS: String(Math.max(110, Math.ceil((TOTAL / NODES) * 1.1))), SCALE_NODES: String(NODES)}, {cpuProfile: profile})
 const {port, tls, request} = cp
 
+// CPU time the control plane used (user + system), in seconds: less sensitive than wall time to other
+// load on the machine. Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+const cpuSeconds = () => {
+  const fields = readFileSync(`/proc/${cp.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+const cpuAtStart = cpuSeconds()
 const memory = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${cp.pid}/status`, 'utf8'))![1]) / 1024
 const t0 = performance.now()
 const since = () => Math.round(performance.now() - t0)
@@ -85,6 +92,7 @@ const result = {
   scheduledPerSecond: marks.scheduled === undefined ? null : Math.round(TOTAL / ((marks.scheduled - (createStart - t0)) / 1000)),
   sampledPeakRssMiB: Math.round(peak),
   peakRssMiB: Math.round(memory('VmHWM')),
+  controlPlaneCpuS: Math.round((cpuSeconds() - cpuAtStart) * 10) / 10,
   finalScheduled: scheduled.size,
   finalRunning: running.size,
 }

@@ -2,7 +2,8 @@
 // all nodes are uncordoned at once and the time until every pod is bound is measured. Binding goes
 // through pods/binding and each pod gets its Scheduled event, as always; the kubelets' pod sync is
 // disabled so containers starting do not compete for the thread.
-//   node --import tsx bench/scheduler-throughput.ts [--pods 10000] [--nodes 100]
+//   node --import tsx bench/scheduler-throughput.ts [--pods 10000] [--nodes 100] [--cpu-prof]
+// (--cpu-prof writes the control plane's CPU profile to bench/profiles on exit)
 import https from 'node:https'
 import {startChildControlPlane} from './child-control-plane.js'
 
@@ -13,7 +14,7 @@ const arg = (name: string, fallback: number) => {
 const PODS = arg('pods', 10_000)
 const NODES = arg('nodes', 100)
 
-const cp = await startChildControlPlane({SCALE_NODES: String(NODES), SCALE_NODE_MAX_PODS: String(Math.max(110, Math.ceil((PODS / NODES) * 1.1))), SCALE_DISABLE: 'pod-sync'})
+const cp = await startChildControlPlane({SCALE_NODES: String(NODES), SCALE_NODE_MAX_PODS: String(Math.max(110, Math.ceil((PODS / NODES) * 1.1))), SCALE_DISABLE: 'pod-sync'}, {cpuProfile: process.argv.includes('--cpu-prof')})
 const {port, tls, request} = cp
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

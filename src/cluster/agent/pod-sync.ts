@@ -141,7 +141,7 @@ export class PodSyncReconciler implements Reconciler {
 
     if (pod.metadata.deletionTimestamp) return this.finishDeletion(pod, mine)
 
-    this.podsByUid.set(pod.metadata.uid!, {key, pod})
+    this.podsByUid.set(pod.metadata.uid!, {key, pod: podReference(pod)})
     this.uidByKey.set(keyString(key), pod.metadata.uid!)
     if (await this.replaceLostSandbox(pod, mine)) return {requeueAfterMs: 0}
     const {containers, waiting, requeueAfterMs} = await this.startMissing(pod, mine)
@@ -445,4 +445,14 @@ function keyString(key: ObjectKey): string {
 /** Volumes whose files follow API objects and so are rewritten on the periodic resync. */
 function hasRefreshableVolumes(pod: Pod): boolean {
   return (pod.spec?.volumes ?? []).some((v) => v.configMap || v.secret || v.downwardAPI || v.projected)
+}
+
+/**
+ * What podsByUid keeps of a pod: enough to name it in an event (objectReference) and its node. Not
+ * the pod itself: that would keep an outdated copy of every pod alive beside the informer's current
+ * one (10,000 of them in the 10,000-pod run).
+ */
+function podReference(pod: KubeObject & Pod): Pod {
+  const {name, namespace, uid, resourceVersion} = pod.metadata
+  return {apiVersion: pod.apiVersion, kind: pod.kind, metadata: {name, namespace, uid, resourceVersion}, spec: {containers: [], nodeName: pod.spec?.nodeName}}
 }

@@ -24,6 +24,12 @@ export interface WatchSource {
    * once). For sources that fire in bursts for one key, e.g. a ReplicaSet's pods.
    */
   throttleMs?: number
+  /**
+   * Reconcile the keys only after this many ms (undefined or <= 0: at once), for reconcilers that act
+   * on a deadline the object carries (the event TTL): the reconcile then runs once, when it is due,
+   * instead of now only to ask to be requeued then.
+   */
+  delayFor?: (obj: KubeObject) => number | undefined
 }
 
 export interface ControllerOptions {
@@ -68,8 +74,10 @@ export class Controller {
     this.queue.add(keyToString(key))
   }
 
-  private enqueueFrom(source: WatchSource, key: ObjectKey): void {
-    if (source.throttleMs) this.queue.addThrottled(keyToString(key), source.throttleMs)
+  private enqueueFrom(source: WatchSource, key: ObjectKey, obj: KubeObject): void {
+    const delay = source.delayFor?.(obj)
+    if (delay !== undefined && delay > 0) this.queue.addAfter(keyToString(key), delay)
+    else if (source.throttleMs) this.queue.addThrottled(keyToString(key), source.throttleMs)
     else this.queue.add(keyToString(key))
   }
 
@@ -84,7 +92,7 @@ export class Controller {
   private subscribe(source: WatchSource, informer: SharedInformer): void {
     const enqueueFor = (obj: KubeObject, event: WatchEventType) => {
       const keys = source.keysFor ? source.keysFor(obj, source.resource, event) : [{namespace: obj.metadata.namespace, name: obj.metadata.name!}]
-      for (const key of keys) this.enqueueFrom(source, key)
+      for (const key of keys) this.enqueueFrom(source, key, obj)
     }
     this.releases.push(
       informer.addEventHandler({
@@ -108,7 +116,7 @@ export class Controller {
         try {
           for await (const event of watch.events) {
             const keys = source.keysFor ? source.keysFor(event.object, source.resource, event.type) : [{namespace: event.object.metadata.namespace, name: event.object.metadata.name!}]
-            for (const key of keys) this.enqueueFrom(source, key)
+            for (const key of keys) this.enqueueFrom(source, key, event.object)
           }
         } finally {
           signal.removeEventListener('abort', onAbort)

@@ -1,7 +1,8 @@
 // kcluster's scheduler as a controller: informers keep a SchedulerCache of nodes, bound pods and
 // namespaces; each pending pod addressed to this scheduler is a work-queue key. A reconcile runs one
 // scheduling cycle synchronously over the cache, assumes the pod onto the chosen node (so concurrent
-// workers see it) and binds through pods/binding. A pod that fits nowhere gets PodScheduled=False
+// workers see it) and binds through pods/binding in the background, as kube-scheduler's binding cycle
+// does: the next pod is scheduled while the binding's write waits for the store. A pod that fits nowhere gets PodScheduled=False
 // (Unschedulable, with kube-scheduler's message) and a FailedScheduling event, and waits for a
 // cluster change, retried with back-off.
 import type {Namespace, Node, Pod} from 'kubernetes-types/core/v1.js'
@@ -27,6 +28,10 @@ const find = resourceOfKind
 const PODS = find('Pod')
 /** Like upstream's podMaxInUnschedulablePodsDuration: retry a waiting pod at least this often. */
 const UNSCHEDULABLE_FLUSH_MS = 5 * 60_000
+/** Bindings in flight at most; a scheduling cycle past it waits for one to finish (bounded memory). */
+const MAX_BINDINGS_IN_FLIGHT = 256
+/** Retry delay after a binding failed for another reason than 404/409 (the store refused it). */
+const BIND_RETRY_MS = 1000
 
 /** The part of EventRecorder the scheduler uses. */
 export interface SchedulerEventSink {
@@ -62,6 +67,7 @@ export class Scheduler implements Reconciler {
   private readonly events: SchedulerEventSink
   private enqueue: (key: string) => void = () => undefined
   private moveScheduled = false
+  private readonly binding = new Set<Promise<void>>()
 
   constructor(private readonly deps: SchedulerDeps) {
     const schedulerName = deps.schedulerName ?? 'default-scheduler'
@@ -112,7 +118,7 @@ export class Scheduler implements Reconciler {
   async stop(): Promise<void> {
     this.abort.abort(new Error('scheduler stopping'))
     this.unschedulable.stop()
-    await Promise.allSettled(this.running)
+    await Promise.allSettled([...this.running, ...this.binding])
   }
 
   /** Resolves once nodes, pods and namespaces have been listed. */
@@ -132,16 +138,23 @@ export class Scheduler implements Reconciler {
     }
     const info = buildPodInfo(pod)
     const result = schedulePod(info, this.cache)
-    if (result.outcome === 'scheduled') return this.bind(pod, k, info, result.node)
+    if (result.outcome === 'scheduled') {
+      // Assumed at once, so the next cycle (of any worker) sees the node's resources taken.
+      this.cache.assume(info, result.node)
+      const binding = this.bind(pod, k, info, result.node).finally(() => this.binding.delete(binding))
+      this.binding.add(binding)
+      if (this.binding.size >= MAX_BINDINGS_IN_FLIGHT) await Promise.race(this.binding)
+      return
+    }
     // Parked before the status write, so the watch event of that write does not count as a reason to retry.
     this.unschedulable.park(k)
     await this.recordFailure(pod, result.reason, result.message)
     return {requeueAfterMs: UNSCHEDULABLE_FLUSH_MS}
   }
 
-  private async bind(pod: Pod, key: string, info: PodInfo, node: string): Promise<ReconcileResult | void> {
+  /** The binding cycle of an assumed pod; never rejects (a failure un-assumes it and retries the key). */
+  private async bind(pod: Pod, key: string, info: PodInfo, node: string): Promise<void> {
     const {namespace, name} = info
-    this.cache.assume(info, node)
     try {
       await bindPod(this.deps.registry, PODS, namespace, name, node, this.schedulerName, this.deps.clock.now())
     } catch (error) {
@@ -149,9 +162,9 @@ export class Scheduler implements Reconciler {
       const code = (error as {code?: unknown}).code
       // Deleted meanwhile: nothing to do. Bound by someone else or being deleted: look again once the
       // cache has caught up (the key is no longer pending by then).
-      if (code === 404) return
-      if (code === 409) return {requeueAfterMs: 200}
-      throw error
+      if (code === 404 || this.abort.signal.aborted) return
+      this.retryLater(key, code === 409 ? 200 : BIND_RETRY_MS)
+      return
     }
     this.unschedulable.forget(key)
     this.events.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`)
@@ -186,6 +199,13 @@ export class Scheduler implements Reconciler {
       signal.removeEventListener('abort', onAbort)
     }
     return !signal.aborted
+  }
+
+  private retryLater(key: string, ms: number): void {
+    const timer = setTimeout(() => {
+      if (!this.abort.signal.aborted) this.enqueue(key)
+    }, ms)
+    timer.unref()
   }
 
   // Cluster changes come in bursts (every binding is one); one move per turn of the event loop is enough.

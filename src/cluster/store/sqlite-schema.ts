@@ -50,13 +50,15 @@ export interface OpenedDatabase {
   scanned: boolean
 }
 
-// WAL + synchronous=FULL: a commit is fsynced to the WAL before the transaction returns, so an
-// acknowledged write survives kill -9 and power loss, and a commit costs one fsync. A torn or
-// damaged WAL tail is cut off by SQLite's own frame checksums: recovery stops at the last intact
-// commit, which is the "last good commit" the store then serves.
+// WAL + synchronous=NORMAL: a commit writes its frames to the WAL without fsyncing them, and the
+// store fsyncs the WAL on the thread pool before it acknowledges the commit (wal-sync.ts), so an
+// acknowledged write survives kill -9 and power loss while the event loop never waits for the disk.
+// NORMAL still syncs around checkpoints (the WAL before, the database after, the WAL header on
+// reuse). A torn or damaged WAL tail is cut off by SQLite's own frame checksums: recovery stops at
+// the last intact commit, which is the "last good commit" the store then serves.
 function configure(db: SqliteDatabase): void {
   db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
+  db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = OFF')
 }
 

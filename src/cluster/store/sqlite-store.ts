@@ -1,5 +1,7 @@
 // The durable Store: SQLite in WAL mode with one global revision counter. Writes of one event-loop
-// turn commit in one transaction; reads see committed state; watchers replay the log then go live.
+// turn commit in one transaction, whose WAL is then fsynced off the event loop (wal-sync.ts) before
+// any of them is acknowledged or shown: reads and watchers see durable state only; watchers replay
+// the log then go live.
 import {mkdir} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {logger} from '../log.js'
@@ -19,6 +21,7 @@ import {
   type StoreEvent,
   type Watch,
 } from './store.js'
+import {walSync, type WalSync} from './wal-sync.js'
 import {WatchStream} from './watch-stream.js'
 import {WriteBatcher} from './write-batcher.js'
 
@@ -31,6 +34,8 @@ export interface SqliteStoreOptions {
   replayPageSize?: number
   /** Most writes committed in one transaction; the rest wait for the next turn. Default 1,000. */
   maxBatchSize?: number
+  /** Makes a commit durable (default: fdatasync of the WAL file); tests inject one to hold it. */
+  walSync?: WalSync
 }
 
 export interface SqliteStoreStats {
@@ -56,10 +61,17 @@ export class SqliteStore implements Store {
   private readonly watchers = new Set<WatchStream>()
   private readonly watchBufferLimit: number
   private readonly replayPageSize: number
+  /** The last committed revision (possibly not yet durable). */
   private currentRevision: number
+  /** The last revision on stable storage: what reads, watchers and revision() may show. */
+  private durableRevision: number
+  private readonly wal: WalSync
+  /** Set when a WAL sync failed: the file may hold writes that were reported failed, so nothing more is served. */
+  private broken: StoreError | undefined
   private compacted: number
   private transactions = 0
   private closed = false
+  private closing = false
   /** Set once any read met a damaged row: the close then leaves no clean marker, so the next open scans. */
   private damaged = false
 
@@ -73,26 +85,28 @@ export class SqliteStore implements Store {
   ) {
     this.statements = prepareStatements(db)
     this.currentRevision = counters.revision
+    this.durableRevision = counters.revision
+    this.wal = options.walSync ?? walSync(path)
     this.compacted = counters.compactRevision
     this.watchBufferLimit = options.watchBufferLimit ?? 10_000
     this.replayPageSize = options.replayPageSize ?? 500
     this.transaction = db.transaction((ops: WriteOp[], start: number) => applyBatch(this.statements, ops, start))
-    this.batcher = new WriteBatcher<WriteOp, StoreEvent>((ops) => this.commit(ops), options.maxBatchSize ?? 1000)
+    this.batcher = new WriteBatcher<WriteOp, StoreEvent>((ops) => this.commit(ops), options.maxBatchSize ?? 1000, (outcomes, sync) => this.settle(outcomes, sync))
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
-    this.assertOpen()
+    await this.durableState()
     const row = this.read(() => this.statements.getKv.get(key))
     return row ? kvFromRow(this.intact(row)) : undefined
   }
 
   // Reads are synchronous and commits happen whole between event-loop turns, so the rows and the
-  // revision read here belong to the same committed state.
+  // revision read here belong to the same committed (and, after durableState, durable) state.
   async list(prefix: string): Promise<ListResult> {
-    this.assertOpen()
+    await this.durableState()
     const end = prefixEnd(prefix)
     const rows = this.read(() => (end === undefined ? this.statements.listFrom.all(prefix) : this.statements.listRange.all(prefix, end)))
-    return {revision: this.currentRevision, items: rows.map((row) => kvFromRow(this.intact(row)))}
+    return {revision: this.durableRevision, items: rows.map((row) => kvFromRow(this.intact(row)))}
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
@@ -120,11 +134,12 @@ export class SqliteStore implements Store {
     this.assertOpen()
     if (fromRevision < this.compacted) throw new CompactedError(fromRevision, this.compacted)
     // Registering and fixing the replay bound happen in one synchronous step, so no commit can fall
-    // between history (<= registeredAt) and live events (> registeredAt).
+    // between history (<= registeredAt) and live events (> registeredAt). A batch committed but not
+    // yet durable is above registeredAt: the watcher gets it live once it is durable.
     const stream = new WatchStream({
       prefix,
       fromRevision,
-      registeredAt: this.currentRevision,
+      registeredAt: this.durableRevision,
       history: {read: (after, upTo, limit) => this.readHistory(prefix, after, upTo, limit), compactRevision: () => this.compacted},
       bufferLimit: this.watchBufferLimit,
       pageSize: this.replayPageSize,
@@ -135,7 +150,7 @@ export class SqliteStore implements Store {
   }
 
   revision(): number {
-    return this.currentRevision
+    return this.durableRevision
   }
 
   compactRevision(): number {
@@ -145,7 +160,7 @@ export class SqliteStore implements Store {
   /** Drops log rows at or below `upTo` (capped at the current revision); a no-op when already compacted. */
   async compact(upTo: number): Promise<void> {
     this.assertOpen()
-    const target = Math.min(upTo, this.currentRevision)
+    const target = Math.min(upTo, this.durableRevision)
     if (target <= this.compacted) return
     try {
       this.db.transaction(() => {
@@ -160,11 +175,13 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return
-    this.batcher.flush()
+    if (this.closed || this.closing) return
+    this.closing = true
+    await this.batcher.drain()
     this.closed = true
     for (const watcher of [...this.watchers]) watcher.close()
     this.db.close()
+    this.wal.close()
     if (this.path !== ':memory:' && !this.damaged) writeCleanMarker(this.path)
     log.info({path: this.path, revision: this.currentRevision}, 'store closed')
   }
@@ -183,8 +200,50 @@ export class SqliteStore implements Store {
   }
 
   private submit(op: WriteOp): Promise<StoreEvent> {
-    if (this.closed) return Promise.reject(closedError(this.path))
+    if (this.closed || this.closing) return Promise.reject(closedError(this.path))
+    if (this.broken) return Promise.reject(this.broken)
     return this.batcher.submit(op)
+  }
+
+  /** Waits out a batch committed but not yet durable, so a read shows only what survives a crash. */
+  private async durableState(): Promise<void> {
+    this.assertOpen()
+    const inFlight = this.batcher.inFlight()
+    if (inFlight) await inFlight
+    this.assertOpen()
+  }
+
+  /**
+   * After a commit: fsync the WAL (blocking when `sync`), then publish the batch: the durable
+   * revision moves and watchers get its events. A failed sync breaks the store (STORE_UNAVAILABLE
+   * from then on): SQLite has the batch, but its writers are told it failed.
+   */
+  private settle(outcomes: Array<StoreEvent | Error>, sync: boolean): Promise<void> | void {
+    const revision = this.currentRevision
+    const publish = () => {
+      this.durableRevision = revision
+      for (const outcome of outcomes) {
+        if (outcome instanceof Error) continue
+        for (const watcher of this.watchers) watcher.push(outcome)
+      }
+    }
+    const failed = (cause: unknown) => {
+      this.broken = new StoreUnavailableError(`sync ${this.path}-wal: ${(cause as Error).message}; restart the control plane`, {cause})
+      log.error({path: this.path, err: cause}, 'WAL sync failed')
+      throw this.broken
+    }
+    // Nothing was written (every op failed its check): nothing to make durable.
+    if (revision === this.durableRevision) return
+    if (sync) {
+      try {
+        this.wal.syncNow()
+      } catch (cause) {
+        failed(cause)
+      }
+      publish()
+      return
+    }
+    return this.wal.sync().then(publish, failed)
   }
 
   private commit(ops: WriteOp[]): WriteOutcome[] {
@@ -198,10 +257,6 @@ export class SqliteStore implements Store {
     }
     this.currentRevision = result.revision
     this.transactions += 1
-    for (const outcome of result.outcomes) {
-      if (outcome instanceof Error) continue
-      for (const watcher of this.watchers) watcher.push(outcome)
-    }
     return result.outcomes
   }
 
@@ -254,6 +309,7 @@ export class SqliteStore implements Store {
 
   private assertOpen(): void {
     if (this.closed) throw closedError(this.path)
+    if (this.broken) throw this.broken
   }
 }
 

@@ -57,6 +57,26 @@ describe('Controller with shared informers', () => {
     expect(watchesOpened).toBe(1)
   })
 
+  it('reconciles a key only after the delay its source asks for, and at once without one', async () => {
+    const factory = new SharedInformerFactory(store)
+    const reconciled: Array<[string, number]> = []
+    const started = Date.now()
+    const c = new Controller({
+      store,
+      informers: factory,
+      reconciler: {name: 'r', reconcile: async (key: ObjectKey) => void reconciled.push([key.name, Date.now() - started])},
+      sources: [{resource: CONFIGMAPS, delayFor: (obj) => (obj.metadata.name === 'later' ? 300 : undefined)}],
+      workers: 1,
+    })
+    controllers.push(c)
+    c.start()
+    await t.registry.create(CONFIGMAPS, 'default', cm('later'), {manager: 'test'})
+    await t.registry.create(CONFIGMAPS, 'default', cm('now'), {manager: 'test'})
+    await pollUntil(async () => reconciled.length === 2, 'both reconciled', 5_000, 10)
+    expect(reconciled.map(([name]) => name)).toEqual(['now', 'later'])
+    expect(reconciled[1]![1]).toBeGreaterThanOrEqual(300)
+  })
+
   it('reconciles nothing before the shared caches have synced', async () => {
     let listed!: () => void
     const gate = new Promise<void>((resolve) => (listed = resolve))

@@ -1,4 +1,4 @@
-import {describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, vi} from 'vitest'
 import {WorkQueue} from '../../../src/cluster/controllers/work-queue.js'
 
 describe('WorkQueue', () => {
@@ -60,5 +60,26 @@ describe('WorkQueue', () => {
       q.done(key)
     }
     expect(seen).toEqual(Array.from({length: 6000}, (_, i) => `k${i}`))
+  })
+  describe('long delays', () => {
+    afterEach(() => vi.useRealTimers())
+
+    it('adds keys delayed by a minute or more at the next whole second, each once, sharing one timer per second', async () => {
+      vi.useFakeTimers({now: new Date('2026-01-01T00:00:00.300Z')})
+      const q = new WorkQueue()
+      const now = Date.now()
+      for (let i = 0; i < 1000; i++) q.addAfter(`ev-${i}`, 3_600_000, now)
+      q.addAfter('ev-0', 3_600_000, now)
+      q.addAfter('soon', 100, now)
+      expect(vi.getTimerCount()).toBe(2)
+      await vi.advanceTimersByTimeAsync(100)
+      expect(q.length).toBe(1)
+      // 0.3 s past the second: the hour ends at the next whole second, 0.7 s later than asked.
+      await vi.advanceTimersByTimeAsync(3_600_000 - 100)
+      expect(q.length).toBe(1)
+      await vi.advanceTimersByTimeAsync(700)
+      expect(q.length).toBe(1001)
+      q.shutDown()
+    })
   })
 })

@@ -16,12 +16,15 @@ export interface Comparison {
 
 export {jsonEqual}
 
-/** `obj` with the struct fields a typed empty object always serializes filled in, for comparisons only. */
+/**
+ * `obj` with the struct fields a typed empty object always serializes filled in, for comparisons only:
+ * the filled-in parts are the (frozen) skeleton itself, not copies, so the result must not be changed.
+ */
 export function withSkeleton(obj: Record<string, unknown>, skeleton: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
   if (!skeleton) return obj
   const out: Record<string, unknown> = {...obj}
   for (const [k, v] of Object.entries(skeleton)) {
-    if (out[k] === undefined) out[k] = structuredClone(v)
+    if (out[k] === undefined) out[k] = v
     else if (isPlainObject(v) && isPlainObject(out[k])) out[k] = withSkeleton(out[k] as Record<string, unknown>, v)
   }
   return out

@@ -33,6 +33,7 @@ export interface ApiWatch {
 /** Throws CompactedError (-> 410) synchronously when the requested revision is no longer retained. */
 export async function watchObjects(store: Store, r: ResourceType, req: WatchRequest): Promise<ApiWatch> {
   const prefix = keyPrefix(r, req.namespace)
+  const filtered = req.matches !== undefined
   const matches = req.matches ?? (() => true)
   const rv = req.resourceVersion
   let initial: KubeObject[] = []
@@ -48,7 +49,7 @@ export async function watchObjects(store: Store, r: ResourceType, req: WatchRequ
   async function* events(): AsyncGenerator<ApiWatchEvent> {
     for (const object of initial) yield {type: 'ADDED', object}
     for await (const event of watch.events) {
-      const translated = translate(r, event, matches)
+      const translated = translate(r, event, filtered ? matches : undefined)
       if (translated) yield translated
     }
   }
@@ -82,12 +83,14 @@ async function decodeInChunks(r: ResourceType, items: KeyValue[], matches: (obj:
   return out
 }
 
-function translate(r: ResourceType, event: StoreEvent, matches: (obj: KubeObject) => boolean): ApiWatchEvent | undefined {
+/** `matches` undefined: every object matches, so an update's previous value is never decoded. */
+function translate(r: ResourceType, event: StoreEvent, matches: ((obj: KubeObject) => boolean) | undefined): ApiWatchEvent | undefined {
   if (event.type === 'DELETE') {
     const last = withTypeMeta(r, decodeShared(event.kv, event.revision))
-    return matches(last) ? {type: 'DELETED', object: last} : undefined
+    return !matches || matches(last) ? {type: 'DELETED', object: last} : undefined
   }
   const current = withTypeMeta(r, decodeShared(event.kv))
+  if (!matches) return {type: event.created ? 'ADDED' : 'MODIFIED', object: current}
   const nowMatches = matches(current)
   if (event.created) return nowMatches ? {type: 'ADDED', object: current} : undefined
   // A replayed update whose previous state was compacted away: report it as a change if it matches.

@@ -4,6 +4,10 @@
 // the cache instead of the store. When the watch ends (compaction, a watcher dropped for lagging) the
 // resource is listed again and the cache replaced; keys that vanished meanwhile are reported as deletes.
 //
+// Cached objects carry no metadata.managedFields, like kube-controller-manager's and kube-scheduler's
+// informers (client-go's TransformStripManagedFields): controllers never read them, and on a pod
+// they are a large part of the object (10,000 pods are held here for the whole run).
+//
 // Staleness: the cache trails the store by the events still in flight. `revision` is the store revision
 // the cache reflects (for this resource), and waitForRevision() lets a controller wait until its own
 // writes are visible before it decides again (see read-your-writes.ts).
@@ -132,8 +136,9 @@ export class SharedInformer {
               const old = this.cache.remove(keyOf(event.object))
               if (old) this.dispatch((h) => h.onDelete?.(old))
             } else {
-              const old = this.cache.upsert(event.object)
-              this.dispatch((h) => (old ? h.onUpdate?.(old, event.object) : h.onAdd?.(event.object)))
+              const obj = withoutManagedFields(event.object)
+              const old = this.cache.upsert(obj)
+              this.dispatch((h) => (old ? h.onUpdate?.(old, obj) : h.onAdd?.(obj)))
             }
             this.advance(Number(event.object.metadata.resourceVersion))
           }
@@ -156,7 +161,7 @@ export class SharedInformer {
     const objects: KubeObject[] = []
     for (let i = 0; i < items.length && !signal.aborted; i += DECODE_SLICE) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve))
-      for (const kv of items.slice(i, i + DECODE_SLICE)) objects.push(withTypeMeta(this.resource, decodeStored(kv)))
+      for (const kv of items.slice(i, i + DECODE_SLICE)) objects.push(withoutManagedFields(withTypeMeta(this.resource, decodeStored(kv))))
     }
     if (signal.aborted) return revision
     const {added, updated, deleted} = this.cache.replace(objects)
@@ -209,4 +214,11 @@ export class SharedInformer {
       register(() => finish(true))
     })
   }
+}
+
+/** A shallow copy without metadata.managedFields (watch event objects are shared: never changed in place). */
+export function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata.managedFields === undefined) return obj
+  const {managedFields: _dropped, ...metadata} = obj.metadata
+  return {...obj, metadata}
 }

@@ -61,6 +61,25 @@ describe('SharedInformer', () => {
     expect((informer.cache.get('default', 'later') as {data?: unknown}).data).toEqual({v: '2'})
   })
 
+  it('caches objects without metadata.managedFields, from the listing and from the watch, leaving the store as it was', async () => {
+    await create('listed')
+    const informer = new SharedInformer(t.store, CONFIGMAPS)
+    const updated: KubeObject[] = []
+    informer.addEventHandler({onUpdate: (_old, o) => updated.push(o)})
+    start(informer)
+    await informer.whenSynced()
+    await t.registry.update(CONFIGMAPS, 'default', 'listed', (live) => ({...live!, data: {v: '2'}}), {manager: 'test'})
+    const later = await create('watched')
+    expect(await informer.waitForRevision(Number(later.metadata.resourceVersion))).toBe(true)
+    for (const name of ['listed', 'watched']) {
+      const cached = informer.cache.get('default', name)!
+      expect(cached.metadata.name).toBe(name)
+      expect(cached.metadata.managedFields).toBeUndefined()
+      expect((await t.registry.get(CONFIGMAPS, 'default', name)).metadata.managedFields?.[0]?.manager).toBe('test')
+    }
+    expect(updated.map((o) => [(o as {data?: unknown}).data, o.metadata.managedFields])).toEqual([[{v: '2'}, undefined]])
+  })
+
   it('tells a handler added after the first listing about every cached object', async () => {
     await create('a')
     const informer = new SharedInformer(t.store, CONFIGMAPS)
