@@ -5,11 +5,11 @@
 // Service answering from the host on its ClusterIP and NodePort, and exactly the containers the pods
 // need on the engine, no duplicate and no orphan.
 import {execa} from 'execa'
-import {request} from 'node:http'
 import {join} from 'node:path'
 import {expect, it} from 'vitest'
 import {eventually, REPO, type E2ECluster} from '../harness.js'
 import {applyYaml} from '../workloads.js'
+import {hostGet} from '../../support/host-get.js'
 
 const NS = 'engine'
 const REPLICAS = 3
@@ -67,20 +67,6 @@ async function pods(k: E2ECluster): Promise<PodView[]> {
       restarts: p.status.containerStatuses?.[0]?.restartCount ?? -1,
     }))
     .sort((a, b) => a.name.localeCompare(b.name))
-}
-
-/** The answering pod's hostname for GET http://host:port/ from this process, or undefined on any failure. */
-function hostGet(host: string, port: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const req = request({host, port, path: '/', timeout: 2000, agent: false}, (res) => {
-      let body = ''
-      res.on('data', (c) => (body += c))
-      res.on('end', () => resolve(body.trim() || undefined))
-    })
-    req.on('timeout', () => req.destroy())
-    req.on('error', () => resolve(undefined))
-    req.end()
-  })
 }
 
 /** Every container of the cluster on the engine: role, pod uid (none for kcluster-net) and state. */

@@ -4,12 +4,12 @@
 // these images, so requests go with nc: by ClusterIP from the static busybox image, by name from
 // kcluster-test/netbox:1 (Debian's dynamic busybox, whose nc resolves through glibc as pods' programs do).
 import {realpathSync} from 'node:fs'
-import {request} from 'node:http'
 import {dirname, join} from 'node:path'
 import {execa} from 'execa'
 import {expect, it} from 'vitest'
 import {eventually, type E2ECluster} from '../harness.js'
 import {applyYaml} from '../workloads.js'
+import {hostGet} from '../../support/host-get.js'
 
 const IMAGE = 'kcluster-test/busybox:1'
 
@@ -79,20 +79,6 @@ async function nslookup(k: E2ECluster, ...args: string[]): Promise<string> {
 async function askMany(k: E2ECluster, ip: string, count: number): Promise<string[]> {
   const script = `i=0; while [ $i -lt ${count} ]; do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc ${ip} 80 | tail -1; i=$((i+1)); done`
   return (await k.kubectlOk(['exec', '-n', 'net', 'client', '--', 'sh', '-c', script], {timeout: 60_000})).split('\n').filter(Boolean)
-}
-
-/** The answering pod's hostname for GET http://ip:port/ from this process, or undefined on any failure. */
-function hostGet(ip: string, port: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const req = request({host: ip, port, path: '/', timeout: 2000, agent: false}, (res) => {
-      let body = ''
-      res.on('data', (c) => (body += c))
-      res.on('end', () => resolve(body.trim() || undefined))
-    })
-    req.on('timeout', () => req.destroy())
-    req.on('error', () => resolve(undefined))
-    req.end()
-  })
 }
 
 export function dockerServiceCases(cluster: () => E2ECluster): void {
