@@ -1,8 +1,8 @@
 // npm run bench [-- --quick] [-- --json]: the figures kcluster promises, measured on this machine.
 // Every figure is the median of several runs with min and max; where a baseline makes sense it is
 // measured in the same run. --quick (routine use, under 2 minutes with the build on a 2-core machine)
-// runs smaller loads and skips the slowest figures (Docker and network unless --docker), saying which;
-// --json prints one record per figure.
+// runs smaller loads, once, and skips the slowest figures (the Service network paths), saying which;
+// --json prints one record per figure; --only picks sections.
 import {existsSync, readdirSync} from 'node:fs'
 import {apiFigures} from './api.mjs'
 import {dockerFigures} from './docker-figures.mjs'
@@ -17,7 +17,6 @@ import {storeFigures} from './store.mjs'
 import {watchFigures} from './watch.mjs'
 
 const quick = process.argv.includes('--quick')
-const withDocker = process.argv.includes('--docker')
 // --only scale,pods runs just those sections, e.g. after a change to one area.
 const SECTIONS = ['start', 'memory', 'api', 'pods', 'store', 'scale', 'docker']
 const onlyAt = process.argv.indexOf('--only')
@@ -71,14 +70,13 @@ try {
     report.section('scale', 'Deployments x 100 replicas on simulated nodes')
     await scaleFigures({env, report, ...(quick ? {deployments: 10, nodes: 10, runs: 1} : {deployments: 100, nodes: 100, runs: RUNS})})
     if (quick) report.skip('the 10,000-pod run over 100 nodes (3 runs)', 'quick mode runs 10 x 100 pods on 10 nodes once')
-    if (quick) report.skip('scheduler alone (bench/scheduler-throughput.ts)', 'quick mode; the scale run above reports pods bound per second under full load')
-    else schedulerFigures({report, pods: 10_000, runs: RUNS})
+    if (quick) report.skip('scheduler alone over 10,000 pods (3 runs)', 'quick mode binds 2,000 pods once')
+    schedulerFigures({report, pods: quick ? 2_000 : 10_000, runs: quick ? 1 : RUNS})
   }
 
   if (wanted('docker')) {
     report.section('docker', 'the Docker runtime')
-    if (quick && !withDocker) report.skip('docker and network figures', 'quick mode, to stay under 2 minutes (add --docker for the Deployment figure, or run without --quick)')
-    else if (!(await dockerAnswers())) report.skip('docker and network figures', 'no Docker engine answers')
+    if (!(await dockerAnswers())) report.skip('docker and network figures', 'no Docker engine answers')
     else {
       await dockerFigures({env, report, runs: quick ? 1 : RUNS, rssWith50: !quick})
       if (quick) report.skip('network figures (bench/network.mjs)', 'quick mode (about a minute of load)')
